@@ -1,0 +1,117 @@
+package io.seckill.coupon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.seckill.dtm.TccOp;
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BusinessRefusal;
+import io.seckill.proto.coupon.CouponRequest;
+import io.seckill.runtime.testing.Branches;
+import io.seckill.runtime.testing.TestDatabase;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every coupon branch against the real seckill_coupon database; coupons and users 1,000,001+. */
+class CouponLedgerDbTest {
+  private static final long COUPON = 1_000_001L;
+  private static final long USER = 1_000_001L;
+  private static final String GID_PREFIX = "test-coupon-";
+  private static TestDatabase db;
+  private static CouponLedger ledger;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.open("coupon-rpc", "SECKILL_COUPON", CouponMapper.class);
+    ledger = new SqlCouponLedger(db.database().sessions());
+  }
+
+  @AfterAll
+  static void close() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @BeforeEach
+  @AfterEach
+  void cleanUp() {
+    db.update("DELETE FROM coupon WHERE id BETWEEN ? AND ?", COUPON, COUPON + 10);
+    db.deleteBarrier(GID_PREFIX);
+  }
+
+  private static void coupon(long id, long user, String status) {
+    db.update("INSERT INTO coupon (id, user_id, status, discount_cents) VALUES (?, ?, ?, 200)", id, user, status);
+  }
+
+  private static CouponRow row(long id) {
+    return ledger.coupon(id).orElseThrow();
+  }
+
+  private static CouponRequest request(String order, long user, long coupon) {
+    return CouponRequest.newBuilder().setOrderId(order).setUserId(user).setCouponId(coupon).build();
+  }
+
+  @Test
+  void tryFreezesConfirmUsesAndRepeatsDoNothing() throws Exception {
+    coupon(COUPON, USER, "UNUSED");
+    String gid = Branches.newGid(GID_PREFIX);
+    CouponRequest r = request("c-o1", USER, COUPON);
+    assertEquals(BarrierOutcome.EXECUTED, ledger.freeze(Branches.context(gid, TccOp.TRY), r));
+    assertEquals("FROZEN", row(COUPON).status());
+    assertEquals("c-o1", row(COUPON).orderId());
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.freeze(Branches.context(gid, TccOp.TRY), r));
+    assertEquals(BarrierOutcome.EXECUTED, ledger.use(Branches.context(gid, TccOp.CONFIRM), r));
+    assertEquals("USED", row(COUPON).status());
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.use(Branches.context(gid, TccOp.CONFIRM), r));
+    assertEquals("USED", row(COUPON).status());
+
+    // A used coupon cannot be frozen again by another order.
+    BusinessRefusal used = assertThrows(BusinessRefusal.class,
+        () -> ledger.freeze(Branches.context(Branches.newGid(GID_PREFIX), TccOp.TRY), request("c-o2", USER, COUPON)));
+    assertEquals("COUPON_NOT_AVAILABLE", used.reason());
+  }
+
+  @Test
+  void cancelGivesTheCouponBackOnce() throws Exception {
+    coupon(COUPON, USER, "UNUSED");
+    String gid = Branches.newGid(GID_PREFIX);
+    CouponRequest r = request("c-o3", USER, COUPON);
+    ledger.freeze(Branches.context(gid, TccOp.TRY), r);
+    assertEquals(BarrierOutcome.EXECUTED, ledger.release(Branches.context(gid, TccOp.CANCEL), r));
+    assertEquals("UNUSED", row(COUPON).status());
+    assertNull(row(COUPON).orderId());
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.release(Branches.context(gid, TccOp.CANCEL), r));
+  }
+
+  @Test
+  void cancelWithoutTryIsNullAndTheLateTryFreezesNothing() throws Exception {
+    coupon(COUPON, USER, "UNUSED");
+    String gid = Branches.newGid(GID_PREFIX);
+    CouponRequest r = request("c-o4", USER, COUPON);
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, ledger.release(Branches.context(gid, TccOp.CANCEL), r));
+    assertEquals(BarrierOutcome.BLOCKED_HANGING, ledger.freeze(Branches.context(gid, TccOp.TRY), r));
+    assertEquals("UNUSED", row(COUPON).status());
+  }
+
+  @Test
+  void refusalsNameTheReasonAndLeaveNoRows() throws Exception {
+    coupon(COUPON, USER, "UNUSED");
+    String gid = Branches.newGid(GID_PREFIX);
+    assertEquals("COUPON_NOT_OWNED", assertThrows(BusinessRefusal.class,
+        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request("c-o5", USER + 1, COUPON))).reason());
+    assertEquals("UNKNOWN_COUPON", assertThrows(BusinessRefusal.class,
+        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request("c-o5", USER, COUPON + 9))).reason());
+    assertThrows(IllegalArgumentException.class,
+        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request("c-o5", USER, 0)));
+    assertEquals(Map.of(), db.barrier(gid));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION,
+        ledger.release(Branches.context(gid, TccOp.CANCEL), request("c-o5", USER, 0)));
+    assertEquals("UNUSED", row(COUPON).status());
+  }
+}

@@ -1,0 +1,31 @@
+package io.seckill.dtm.client;
+
+/** The status of a DTM global transaction, as its query API reports it. */
+public enum GlobalStatus {
+  PREPARED, SUBMITTED, ABORTING, SUCCEED, FAILED;
+
+  /** The status whose DTM name is {@code wire} (e.g. {@code "succeed"}). */
+  public static GlobalStatus fromWire(String wire) {
+    for (GlobalStatus s : values()) {
+      if (s.name().equalsIgnoreCase(wire)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown DTM global status: '" + wire + "'");
+  }
+
+  /** True for succeed and failed: DTM will never touch the transaction again. */
+  public boolean isFinal() {
+    return this == SUCCEED || this == FAILED;
+  }
+
+  /** True when the transaction is (or will be) committed: submitted or succeed. */
+  public boolean isCommitted() {
+    return this == SUBMITTED || this == SUCCEED;
+  }
+
+  /** True when the transaction is (or will be) rolled back: aborting or failed. */
+  public boolean isRolledBack() {
+    return this == ABORTING || this == FAILED;
+  }
+}

@@ -1,0 +1,90 @@
+package io.seckill.dtm.conformance;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.seckill.dtm.client.DtmClientConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The real local stack (./seckill up): MariaDB and DTM, endpoints from env with the launcher's defaults. */
+final class TestStack {
+  static final String SCHEMA = "seckill_dtmtest";
+  static final String DB_HOST = env("SECKILL_DB_HOST", "127.0.0.1");
+  static final int DB_PORT = Integer.parseInt(env("SECKILL_DB_PORT", "3306"));
+  static final String DB_USER = env("SECKILL_DB_USER", "seckill");
+  static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
+
+  private TestStack() {
+  }
+
+  static String env(String key, String dflt) {
+    String v = System.getenv(key);
+    return v == null || v.isBlank() ? dflt : v;
+  }
+
+  /** Skips (not fails) the calling test class when MariaDB or DTM is not listening. */
+  static void assumeUp(DtmClientConfig dtm) {
+    String[] hp = dtm.grpcTarget().split(":");
+    URI http = dtm.httpBase();
+    assumeTrue(listening(DB_HOST, DB_PORT), "MariaDB not reachable at " + DB_HOST + ":" + DB_PORT + " (./seckill up)");
+    assumeTrue(listening(hp[0], Integer.parseInt(hp[1])), "DTM gRPC not reachable at " + dtm.grpcTarget());
+    assumeTrue(listening(http.getHost(), http.getPort()), "DTM HTTP not reachable at " + http);
+  }
+
+  private static boolean listening(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A pool on the test schema, created (with its barrier and business tables) if missing. */
+  static HikariDataSource dataSource() throws SQLException {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl("jdbc:mysql://" + DB_HOST + ":" + DB_PORT + "/?useSSL=false&allowPublicKeyRetrieval=true");
+    c.setUsername(DB_USER);
+    c.setPassword(DB_PASSWORD);
+    c.setMaximumPoolSize(2);
+    try (HikariDataSource boot = new HikariDataSource(c); Connection conn = boot.getConnection();
+         Statement st = conn.createStatement()) {
+      st.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA + " DEFAULT CHARACTER SET utf8mb4");
+      st.execute("USE " + SCHEMA);
+      // The same barrier table as every service schema in sql/*.sql.
+      st.execute("""
+          CREATE TABLE IF NOT EXISTS barrier (
+            id BIGINT NOT NULL AUTO_INCREMENT, trans_type VARCHAR(45) NOT NULL DEFAULT '',
+            gid VARCHAR(128) NOT NULL DEFAULT '', branch_id VARCHAR(128) NOT NULL DEFAULT '',
+            op VARCHAR(45) NOT NULL DEFAULT '', barrier_id VARCHAR(45) NOT NULL DEFAULT '',
+            reason VARCHAR(45) NOT NULL DEFAULT '',
+            create_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+            PRIMARY KEY (id), UNIQUE KEY uniq_barrier (gid, branch_id, op, barrier_id)) ENGINE = InnoDB""");
+      st.execute("""
+          CREATE TABLE IF NOT EXISTS stock (
+            name VARCHAR(64) NOT NULL PRIMARY KEY, available INT NOT NULL, frozen INT NOT NULL DEFAULT 0,
+            sold INT NOT NULL DEFAULT 0,
+            CONSTRAINT chk_stock CHECK (available >= 0 AND frozen >= 0 AND sold >= 0)) ENGINE = InnoDB""");
+      // One row per business execution: duplicates that slipped through the barrier would show here.
+      st.execute("""
+          CREATE TABLE IF NOT EXISTS op_log (
+            id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, gid VARCHAR(128) NOT NULL,
+            branch_id VARCHAR(128) NOT NULL, op VARCHAR(16) NOT NULL, KEY idx_gid (gid)) ENGINE = InnoDB""");
+    }
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl("jdbc:mysql://" + DB_HOST + ":" + DB_PORT + "/" + SCHEMA + "?useSSL=false&allowPublicKeyRetrieval=true");
+    pool.setUsername(DB_USER);
+    pool.setPassword(DB_PASSWORD);
+    pool.setMaximumPoolSize(16);
+    pool.setConnectionTimeout(2000);
+    return new HikariDataSource(pool);
+  }
+}

@@ -1,0 +1,68 @@
+package io.seckill.load;
+
+import java.util.Map;
+
+/**
+ * Where the stack answers, from env keys with the launcher's defaults (all on 127.0.0.1).
+ *
+ * @param kafkaBootstrap SECKILL_KAFKA_BOOTSTRAP, else 127.0.0.1:$SECKILL_KAFKA_PORT (9092)
+ * @param apiUrl SECKILL_API_URL, else http://127.0.0.1:$SECKILL_API_PORT (8080)
+ * @param adminToken SECKILL_ADMIN_TOKEN (empty: the API's admin endpoints need none)
+ * @param dbHost SECKILL_DB_HOST (127.0.0.1)
+ * @param dbPort SECKILL_DB_PORT (3306)
+ * @param dbUser SECKILL_DB_USER (seckill)
+ * @param dbPassword SECKILL_DB_PASSWORD (seckill)
+ * @param consumerMetricsUrl SECKILL_CONSUMER_METRICS_URL (http://127.0.0.1:9100/metrics)
+ */
+public record Endpoints(String kafkaBootstrap, String apiUrl, String adminToken, String dbHost, int dbPort,
+    String dbUser, String dbPassword, String consumerMetricsUrl) {
+
+  /** The order topic of DESIGN.md. */
+  public static final String ORDER_TOPIC = "seckill.orders";
+  /** Where the consumer puts what it cannot parse. */
+  public static final String DLQ_TOPIC = "seckill.orders.dlq";
+
+  /** The endpoints {@code env} describes (pass {@code System.getenv()}). */
+  public static Endpoints fromEnv(Map<String, String> env) {
+    String kafka = env.getOrDefault("SECKILL_KAFKA_BOOTSTRAP",
+        "127.0.0.1:" + env.getOrDefault("SECKILL_KAFKA_PORT", "9092"));
+    String api = env.getOrDefault("SECKILL_API_URL",
+        "http://127.0.0.1:" + env.getOrDefault("SECKILL_API_PORT", "8080"));
+    String port = env.getOrDefault("SECKILL_DB_PORT", "3306");
+    int dbPort;
+    try {
+      dbPort = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw new LoadOptions.UsageException("SECKILL_DB_PORT must be a port number, not '" + port + "'");
+    }
+    Endpoints e = new Endpoints(kafka, api.endsWith("/") ? api.substring(0, api.length() - 1) : api,
+        env.getOrDefault("SECKILL_ADMIN_TOKEN", ""), env.getOrDefault("SECKILL_DB_HOST", "127.0.0.1"), dbPort,
+        env.getOrDefault("SECKILL_DB_USER", "seckill"), env.getOrDefault("SECKILL_DB_PASSWORD", "seckill"),
+        env.getOrDefault("SECKILL_CONSUMER_METRICS_URL", "http://127.0.0.1:9100/metrics"));
+    e.validate();
+    return e;
+  }
+
+  /** Fails naming the first empty or out-of-range setting. */
+  public void validate() {
+    if (kafkaBootstrap.isBlank()) {
+      throw new LoadOptions.UsageException("SECKILL_KAFKA_BOOTSTRAP is empty");
+    }
+    if (!apiUrl.startsWith("http://") && !apiUrl.startsWith("https://")) {
+      throw new LoadOptions.UsageException("SECKILL_API_URL must start with http:// or https://, got '" + apiUrl + "'");
+    }
+    if (dbHost.isBlank() || dbUser.isBlank()) {
+      throw new LoadOptions.UsageException("SECKILL_DB_HOST and SECKILL_DB_USER must not be empty");
+    }
+    if (dbPort < 1 || dbPort > 65535) {
+      throw new LoadOptions.UsageException("SECKILL_DB_PORT must be within 1..65535, got " + dbPort);
+    }
+  }
+
+  /** A JDBC URL for {@code database} on the stack's MariaDB. */
+  public String jdbcUrl(String database) {
+    // rewriteBatchedStatements: setup inserts thousands of rows; multi-row INSERTs make that one round trip.
+    return "jdbc:mysql://" + dbHost + ":" + dbPort + "/" + database
+        + "?rewriteBatchedStatements=true&useSSL=false&allowPublicKeyRetrieval=true";
+  }
+}

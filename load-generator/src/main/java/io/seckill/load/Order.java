@@ -1,0 +1,34 @@
+package io.seckill.load;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * One valid order of a run, before it is sent.
+ *
+ * @param orderId unique per order: the run id, a dash and a sequence number
+ * @param couponId 0 when the order carries no coupon
+ */
+public record Order(String orderId, long userId, long productId, int quantity, long couponId, long amountCents)
+    implements Outgoing {
+
+  @Override
+  public String key() {
+    return orderId;
+  }
+
+  /** The Kafka message of DESIGN.md ("Order message"), stamped with {@code requestedAt}. */
+  public byte[] kafkaJson(Instant requestedAt) {
+    // Built by hand: every field is a number or a fixed-alphabet string, so no escaping is needed,
+    // and this runs once per order on the hot path of a load run.
+    return ("{\"orderId\":\"" + orderId + "\",\"userId\":" + userId + ",\"productId\":" + productId
+        + ",\"quantity\":" + quantity + ",\"couponId\":" + couponId + ",\"amountCents\":" + amountCents
+        + ",\"requestedAt\":\"" + requestedAt + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The body of POST /api/v1/seckill/orders (the API mints its own order id and amount). */
+  public String apiJson() {
+    return "{\"userId\":" + userId + ",\"productId\":" + productId + ",\"quantity\":" + quantity
+        + ",\"couponId\":" + couponId + "}";
+  }
+}

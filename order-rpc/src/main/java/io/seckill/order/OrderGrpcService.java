@@ -1,0 +1,57 @@
+package io.seckill.order;
+
+import com.google.protobuf.Empty;
+import io.grpc.stub.StreamObserver;
+import io.seckill.proto.order.GetOrderRequest;
+import io.seckill.proto.order.Order;
+import io.seckill.proto.order.OrderRequest;
+import io.seckill.proto.order.OrderServiceGrpc;
+import io.seckill.proto.order.OrderStatus;
+import io.seckill.proto.order.RecordCancellationRequest;
+import io.seckill.runtime.Replies;
+import io.seckill.runtime.Requests;
+
+/** The gRPC face of {@link Orders}: unpacks, delegates, and lets BranchStatus (via Replies) map every failure. */
+public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
+  private final Orders orders;
+
+  /** A service over {@code orders}. */
+  public OrderGrpcService(Orders orders) {
+    this.orders = orders;
+  }
+
+  @Override
+  public void try_(OrderRequest request, StreamObserver<Empty> reply) {
+    Replies.branch(reply, branch -> orders.create(branch, request));
+  }
+
+  @Override
+  public void confirm(OrderRequest request, StreamObserver<Empty> reply) {
+    Replies.branch(reply, branch -> orders.confirm(branch, request));
+  }
+
+  @Override
+  public void cancel(OrderRequest request, StreamObserver<Empty> reply) {
+    Replies.branch(reply, branch -> orders.cancel(branch, request));
+  }
+
+  @Override
+  public void getOrder(GetOrderRequest request, StreamObserver<Order> reply) {
+    Replies.read(reply, () -> {
+      String orderId = Requests.orderId(request.getOrderId());
+      return toProto(orders.order(orderId).orElseThrow(() -> Replies.notFound("no order " + orderId)));
+    });
+  }
+
+  /** Not a TCC branch: no dtm-* metadata; a confirmed order answers FAILED_PRECONDITION. */
+  @Override
+  public void recordCancellation(RecordCancellationRequest request, StreamObserver<Order> reply) {
+    Replies.read(reply, () -> toProto(orders.recordCancellation(request.getOrder(), request.getReason())));
+  }
+
+  private static Order toProto(OrderRow row) {
+    return Order.newBuilder().setOrderId(row.orderId()).setUserId(row.userId()).setProductId(row.productId())
+        .setQuantity(row.quantity()).setCouponId(row.couponId()).setAmountCents(row.amountCents())
+        .setStatus(OrderStatus.valueOf(row.status())).setReason(row.reason()).build();
+  }
+}

@@ -1,0 +1,35 @@
+package io.seckill.order;
+
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+import org.apache.ibatis.annotations.Update;
+import io.seckill.proto.order.OrderRequest;
+
+/** SQL of the orders table. The one-live-order rule is the unique key on (live_user_id, product_id). */
+public interface OrderMapper {
+
+  /** Try: inserts the order as TRYING; a duplicate key means the order or a live one for the pair exists. */
+  @Insert("INSERT INTO orders (order_id, user_id, product_id, quantity, coupon_id, amount_cents, status)"
+      + " VALUES (#{o.orderId}, #{o.userId}, #{o.productId}, #{o.quantity}, #{o.couponId}, #{o.amountCents}, 'TRYING')")
+  int insertTrying(@Param("o") OrderRequest order);
+
+  /** Moves the order from {@code from} to {@code to}. */
+  @Update("UPDATE orders SET status = #{to} WHERE order_id = #{orderId} AND status = #{from}")
+  int move(@Param("orderId") String orderId, @Param("from") String from, @Param("to") String to);
+
+  /**
+   * Records why an order was cancelled: inserts a CANCELLED row when there is none; on an existing row
+   * sets the reason only when it is empty and the order is not CONFIRMED, and never changes the status.
+   */
+  @Insert("INSERT INTO orders (order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason)"
+      + " VALUES (#{o.orderId}, #{o.userId}, #{o.productId}, #{o.quantity}, #{o.couponId}, #{o.amountCents},"
+      + " 'CANCELLED', #{reason})"
+      + " ON DUPLICATE KEY UPDATE reason = IF(reason = '' AND status <> 'CONFIRMED', VALUES(reason), reason)")
+  int recordCancellation(@Param("o") OrderRequest order, @Param("reason") String reason);
+
+  /** One order, or null. */
+  @Select("SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason"
+      + " FROM orders WHERE order_id = #{orderId}")
+  OrderRow find(@Param("orderId") String orderId);
+}

@@ -1,0 +1,40 @@
+package io.seckill.order;
+
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BranchContext;
+import io.seckill.proto.order.OrderRequest;
+import java.util.Optional;
+
+/**
+ * Orders as a TCC resource. Each branch operation is idempotent on the DTM key (gid, branch id, op)
+ * through the barrier; order_id is the primary key besides, and at most one order per (user, product)
+ * is live (TRYING or CONFIRMED).
+ */
+public interface Orders {
+
+  /**
+   * Try: inserts the order as TRYING. Idempotency key: (gid, branch id), and order_id. Throws
+   * BusinessRefusal DUPLICATE_ORDER when the user holds a live order for the product, ORDER_EXISTS when
+   * the order id is already recorded (e.g. cancelled before its Try arrived).
+   */
+  BarrierOutcome create(BranchContext branch, OrderRequest request) throws Exception;
+
+  /** Confirm: TRYING -> CONFIRMED (awaiting payment). Idempotency key: (gid, branch id). */
+  BarrierOutcome confirm(BranchContext branch, OrderRequest request) throws Exception;
+
+  /**
+   * Cancel: TRYING -> CANCELLED. Idempotency key: (gid, branch id); a Cancel whose Try never ran
+   * (or was refused) writes nothing (null compensation).
+   */
+  BarrierOutcome cancel(BranchContext branch, OrderRequest request) throws Exception;
+
+  /**
+   * Records why the order was cancelled; not a TCC branch. Idempotency key: order_id: creates a
+   * CANCELLED row when none exists, fills an empty reason otherwise, never changes a status. Throws
+   * BusinessRefusal ORDER_CONFIRMED for a confirmed order. Returns the order as stored.
+   */
+  OrderRow recordCancellation(OrderRequest order, String reason);
+
+  /** One order, if it exists. */
+  Optional<OrderRow> order(String orderId);
+}

@@ -1,0 +1,107 @@
+package io.seckill.order;
+
+import io.seckill.dtm.TccOp;
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BranchBarrier;
+import io.seckill.dtm.branch.BranchContext;
+import io.seckill.dtm.branch.BusinessRefusal;
+import io.seckill.proto.order.OrderRequest;
+import io.seckill.runtime.DuplicateKeys;
+import io.seckill.runtime.Requests;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/** {@link Orders} on the seckill_order database, each branch operation in one barrier transaction. */
+public final class SqlOrders implements Orders {
+  /** Longest reason the orders table holds. */
+  public static final int MAX_REASON = 255;
+
+  private final SqlSessionFactory sessions;
+  private final BranchBarrier barrier = new BranchBarrier();
+
+  /** Orders over {@code sessions}, which must know {@link OrderMapper}. */
+  public SqlOrders(SqlSessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public BarrierOutcome create(BranchContext branch, OrderRequest request) throws Exception {
+    validate(request);
+    return barrier.call(sessions, branch, s -> {
+      try {
+        s.getMapper(OrderMapper.class).insertTrying(request);
+      } catch (RuntimeException e) {
+        SQLException duplicate = DuplicateKeys.violated(e);
+        if (duplicate == null) {
+          throw e;
+        }
+        // The message names the violated key: the live-order key means a second live order.
+        if (String.valueOf(duplicate.getMessage()).contains("uniq_live_order")) {
+          throw new BusinessRefusal("DUPLICATE_ORDER", "user " + request.getUserId()
+              + " already holds a live order for product " + request.getProductId());
+        }
+        throw new BusinessRefusal("ORDER_EXISTS", "order " + request.getOrderId() + " is already recorded");
+      }
+    });
+  }
+
+  @Override
+  public BarrierOutcome confirm(BranchContext branch, OrderRequest request) throws Exception {
+    return barrier.call(sessions, branch, s -> move(s, request, TccOp.CONFIRM, "CONFIRMED"));
+  }
+
+  @Override
+  public BarrierOutcome cancel(BranchContext branch, OrderRequest request) throws Exception {
+    return barrier.call(sessions, branch, s -> move(s, request, TccOp.CANCEL, "CANCELLED"));
+  }
+
+  // Validated only once the barrier lets the call through: a malformed Try was refused, and its
+  // Cancel (same bytes) must still succeed as a null compensation.
+  private static void move(SqlSession s, OrderRequest request, TccOp op, String to) {
+    validate(request);
+    OrderMapper orders = s.getMapper(OrderMapper.class);
+    if (orders.move(request.getOrderId(), "TRYING", to) == 0) {
+      throw new IllegalStateException(op + ": order " + request.getOrderId() + " is not TRYING");
+    }
+  }
+
+  @Override
+  public OrderRow recordCancellation(OrderRequest order, String reason) {
+    validate(order);
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("reason is required");
+    }
+    if (reason.length() > MAX_REASON) {
+      throw new IllegalArgumentException("reason must be at most " + MAX_REASON + " chars");
+    }
+    try (SqlSession s = sessions.openSession(false)) {
+      OrderMapper orders = s.getMapper(OrderMapper.class);
+      // One statement decides insert-or-annotate under the row lock, so concurrent calls cannot race.
+      orders.recordCancellation(order, reason);
+      OrderRow row = orders.find(order.getOrderId());
+      s.commit(true);
+      if ("CONFIRMED".equals(row.status())) {
+        throw new BusinessRefusal("ORDER_CONFIRMED", "order " + order.getOrderId() + " is confirmed");
+      }
+      return row;
+    }
+  }
+
+  @Override
+  public Optional<OrderRow> order(String orderId) {
+    try (SqlSession s = sessions.openSession()) {
+      return Optional.ofNullable(s.getMapper(OrderMapper.class).find(orderId));
+    }
+  }
+
+  private static void validate(OrderRequest request) {
+    Requests.orderId(request.getOrderId());
+    Requests.positive("user_id", request.getUserId());
+    Requests.positive("product_id", request.getProductId());
+    Requests.positive("quantity", request.getQuantity());
+    Requests.notNegative("coupon_id", request.getCouponId());
+    Requests.notNegative("amount_cents", request.getAmountCents());
+  }
+}

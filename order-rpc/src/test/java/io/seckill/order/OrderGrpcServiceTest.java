@@ -1,0 +1,82 @@
+package io.seckill.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.seckill.dtm.TccOp;
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BranchContext;
+import io.seckill.dtm.branch.BusinessRefusal;
+import io.seckill.proto.order.GetOrderRequest;
+import io.seckill.proto.order.OrderRequest;
+import io.seckill.proto.order.OrderServiceGrpc;
+import io.seckill.proto.order.OrderStatus;
+import io.seckill.proto.order.RecordCancellationRequest;
+import io.seckill.runtime.testing.Branches;
+import io.seckill.runtime.testing.InProcessBranchServer;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** order-rpc's transport, in-process over a stub: metadata, refusal, RecordCancellation, reads. */
+class OrderGrpcServiceTest {
+  private static final OrderRequest REQUEST = OrderRequest.newBuilder().setOrderId("o").setUserId(1).setProductId(2)
+      .setQuantity(1).setAmountCents(10).build();
+
+  /** Refuses every Try as a duplicate; "c" is confirmed; "o" exists as TRYING. */
+  private static final class StubOrders implements Orders {
+    @Override
+    public BarrierOutcome create(BranchContext branch, OrderRequest request) {
+      throw new BusinessRefusal("DUPLICATE_ORDER", "live order exists");
+    }
+
+    @Override
+    public BarrierOutcome confirm(BranchContext branch, OrderRequest request) {
+      return BarrierOutcome.EXECUTED;
+    }
+
+    @Override
+    public BarrierOutcome cancel(BranchContext branch, OrderRequest request) {
+      return BarrierOutcome.EXECUTED;
+    }
+
+    @Override
+    public OrderRow recordCancellation(OrderRequest order, String reason) {
+      if ("c".equals(order.getOrderId())) {
+        throw new BusinessRefusal("ORDER_CONFIRMED", "confirmed");
+      }
+      return new OrderRow(order.getOrderId(), 1, 2, 1, 0, 10, "CANCELLED", reason);
+    }
+
+    @Override
+    public Optional<OrderRow> order(String orderId) {
+      return "o".equals(orderId) ? Optional.of(new OrderRow("o", 1, 2, 1, 0, 10, "TRYING", "")) : Optional.empty();
+    }
+  }
+
+  @Test
+  void transportContract() throws Exception {
+    try (InProcessBranchServer server = InProcessBranchServer.start(new OrderGrpcService(new StubOrders()))) {
+      OrderServiceGrpc.OrderServiceBlockingStub plain = OrderServiceGrpc.newBlockingStub(server.channel());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.confirm(REQUEST)).getStatus().getCode());
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> plain.withInterceptors(Branches.headers("g", TccOp.TRY)).try_(REQUEST));
+      assertEquals(Status.Code.ABORTED, refused.getStatus().getCode());
+      assertEquals("DUPLICATE_ORDER", refused.getStatus().getDescription());
+
+      // RecordCancellation is not a branch: no dtm-* metadata needed.
+      assertEquals("SOLD_OUT", plain.recordCancellation(RecordCancellationRequest.newBuilder()
+          .setOrder(REQUEST.toBuilder().setOrderId("n")).setReason("SOLD_OUT").build()).getReason());
+      StatusRuntimeException confirmed = assertThrows(StatusRuntimeException.class,
+          () -> plain.recordCancellation(RecordCancellationRequest.newBuilder()
+              .setOrder(REQUEST.toBuilder().setOrderId("c")).setReason("LATE").build()));
+      assertEquals(Status.Code.FAILED_PRECONDITION, confirmed.getStatus().getCode());
+
+      assertEquals(OrderStatus.TRYING, plain.getOrder(GetOrderRequest.newBuilder().setOrderId("o").build()).getStatus());
+      assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+          () -> plain.getOrder(GetOrderRequest.newBuilder().setOrderId("x").build())).getStatus().getCode());
+    }
+  }
+}

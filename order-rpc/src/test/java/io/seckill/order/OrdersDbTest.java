@@ -1,0 +1,145 @@
+package io.seckill.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.seckill.dtm.TccOp;
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BusinessRefusal;
+import io.seckill.proto.order.OrderRequest;
+import io.seckill.runtime.testing.Branches;
+import io.seckill.runtime.testing.TestDatabase;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every order branch and RecordCancellation against the real seckill_order database; users 1,000,001+. */
+class OrdersDbTest {
+  private static final String PREFIX = "test-order-";
+  private static final long USER = 1_000_001L;
+  private static final long PRODUCT = 1_000_001L;
+  private static TestDatabase db;
+  private static Orders orders;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.open("order-rpc", "SECKILL_ORDER", OrderMapper.class);
+    orders = new SqlOrders(db.database().sessions());
+    cleanUp();
+  }
+
+  @AfterAll
+  static void close() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @AfterEach
+  void afterEach() {
+    cleanUp();
+  }
+
+  private static void cleanUp() {
+    db.update("DELETE FROM orders WHERE order_id LIKE ?", PREFIX + "%");
+    db.deleteBarrier(PREFIX);
+  }
+
+  private static OrderRequest order(long user) {
+    return OrderRequest.newBuilder().setOrderId(PREFIX + UUID.randomUUID().toString().substring(0, 8))
+        .setUserId(user).setProductId(PRODUCT).setQuantity(1).setAmountCents(1100).build();
+  }
+
+  private static String gid(OrderRequest o) {
+    return PREFIX + "g-" + o.getOrderId();
+  }
+
+  private static OrderRow row(OrderRequest o) {
+    return orders.order(o.getOrderId()).orElseThrow();
+  }
+
+  @Test
+  void tryInsertsTryingConfirmConfirmsAndRepeatsDoNothing() throws Exception {
+    OrderRequest o = order(USER);
+    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(o), TccOp.TRY), o));
+    assertEquals("TRYING", row(o).status());
+    assertEquals(BarrierOutcome.DUPLICATE, orders.create(Branches.context(gid(o), TccOp.TRY), o));
+    assertEquals(BarrierOutcome.EXECUTED, orders.confirm(Branches.context(gid(o), TccOp.CONFIRM), o));
+    assertEquals("CONFIRMED", row(o).status());
+    assertEquals(BarrierOutcome.DUPLICATE, orders.confirm(Branches.context(gid(o), TccOp.CONFIRM), o));
+    assertEquals("CONFIRMED", row(o).status());
+  }
+
+  @Test
+  void oneLiveOrderPerUserAndProductUntilCancelled() throws Exception {
+    OrderRequest first = order(USER);
+    orders.create(Branches.context(gid(first), TccOp.TRY), first);
+    OrderRequest second = order(USER);
+    BusinessRefusal dup = assertThrows(BusinessRefusal.class,
+        () -> orders.create(Branches.context(gid(second), TccOp.TRY), second));
+    assertEquals("DUPLICATE_ORDER", dup.reason());
+    assertEquals(Map.of(), db.barrier(gid(second)), "nothing of the refused Try is left");
+    assertEquals(0, db.number("SELECT COUNT(*) FROM orders WHERE order_id = ?", second.getOrderId()));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, orders.cancel(Branches.context(gid(second), TccOp.CANCEL), second));
+
+    assertEquals(BarrierOutcome.EXECUTED, orders.cancel(Branches.context(gid(first), TccOp.CANCEL), first));
+    assertEquals("CANCELLED", row(first).status());
+    assertEquals(BarrierOutcome.DUPLICATE, orders.cancel(Branches.context(gid(first), TccOp.CANCEL), first));
+    OrderRequest third = order(USER);
+    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(third), TccOp.TRY), third));
+  }
+
+  @Test
+  void cancelWithoutTryIsNullAndTheLateTryInsertsNothing() throws Exception {
+    OrderRequest o = order(USER + 1);
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, orders.cancel(Branches.context(gid(o), TccOp.CANCEL), o));
+    assertEquals(BarrierOutcome.BLOCKED_HANGING, orders.create(Branches.context(gid(o), TccOp.TRY), o));
+    assertEquals(0, db.number("SELECT COUNT(*) FROM orders WHERE order_id = ?", o.getOrderId()));
+  }
+
+  @Test
+  void malformedTryIsInvalidAndWritesNothing() {
+    OrderRequest bad = order(USER + 2).toBuilder().setQuantity(0).build();
+    assertThrows(IllegalArgumentException.class, () -> orders.create(Branches.context(gid(bad), TccOp.TRY), bad));
+    OrderRequest badId = order(USER + 2).toBuilder().setOrderId("has space").build();
+    assertThrows(IllegalArgumentException.class, () -> orders.create(Branches.context(gid(bad), TccOp.TRY), badId));
+    assertEquals(Map.of(), db.barrier(gid(bad)));
+  }
+
+  @Test
+  void recordCancellationInsertsAnnotatesAndNeverChangesALiveStatus() throws Exception {
+    // No row yet: a CANCELLED row with the reason; again: idempotent, the first reason stays.
+    OrderRequest absent = order(USER + 3);
+    OrderRow inserted = orders.recordCancellation(absent, "SOLD_OUT");
+    assertEquals("CANCELLED", inserted.status());
+    assertEquals("SOLD_OUT", inserted.reason());
+    assertEquals("SOLD_OUT", orders.recordCancellation(absent, "OTHER").reason());
+
+    // A TRYING order gets the reason but stays TRYING; its Cancel then cancels it, reason kept.
+    OrderRequest trying = order(USER + 4);
+    orders.create(Branches.context(gid(trying), TccOp.TRY), trying);
+    OrderRow annotated = orders.recordCancellation(trying, "COUPON_NOT_AVAILABLE");
+    assertEquals("TRYING", annotated.status());
+    assertEquals("COUPON_NOT_AVAILABLE", annotated.reason());
+    orders.cancel(Branches.context(gid(trying), TccOp.CANCEL), trying);
+    assertEquals("CANCELLED", row(trying).status());
+    assertEquals("COUPON_NOT_AVAILABLE", row(trying).reason());
+
+    // A CONFIRMED order is refused and untouched.
+    OrderRequest confirmed = order(USER + 5);
+    orders.create(Branches.context(gid(confirmed), TccOp.TRY), confirmed);
+    orders.confirm(Branches.context(gid(confirmed), TccOp.CONFIRM), confirmed);
+    assertEquals("ORDER_CONFIRMED",
+        assertThrows(BusinessRefusal.class, () -> orders.recordCancellation(confirmed, "LATE")).reason());
+    assertEquals("CONFIRMED", row(confirmed).status());
+    assertEquals("", row(confirmed).reason());
+
+    // A cancelled order's id cannot be tried again (it is final).
+    assertEquals("ORDER_EXISTS", assertThrows(BusinessRefusal.class,
+        () -> orders.create(Branches.context(gid(absent) + "-2", TccOp.TRY), absent)).reason());
+    assertThrows(IllegalArgumentException.class, () -> orders.recordCancellation(order(USER + 6), " "));
+  }
+}

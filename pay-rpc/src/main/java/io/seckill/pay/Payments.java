@@ -1,0 +1,32 @@
+package io.seckill.pay;
+
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BranchContext;
+import io.seckill.proto.pay.PayRequest;
+import java.util.Optional;
+
+/**
+ * The payment record of each order as a TCC resource. Each operation is idempotent on the DTM key
+ * (gid, branch id, op) through the barrier; order_id is the payment's primary key besides.
+ */
+public interface Payments {
+
+  /**
+   * Try: inserts a PENDING payment for the amount. Idempotency key: (gid, branch id), and order_id
+   * (a second Try for the same order under another gid is refused PAYMENT_EXISTS). Throws
+   * BusinessRefusal INVALID_AMOUNT when the amount is not positive.
+   */
+  BarrierOutcome open(BranchContext branch, PayRequest request) throws Exception;
+
+  /** Confirm: PENDING -> AWAITING_PAYMENT. Idempotency key: (gid, branch id). */
+  BarrierOutcome awaitPayment(BranchContext branch, PayRequest request) throws Exception;
+
+  /**
+   * Cancel: PENDING -> CANCELLED. Idempotency key: (gid, branch id); a Cancel whose Try never ran
+   * (or was refused) writes nothing (null compensation).
+   */
+  BarrierOutcome cancel(BranchContext branch, PayRequest request) throws Exception;
+
+  /** The payment of one order, if any. */
+  Optional<PaymentRow> payment(String orderId);
+}

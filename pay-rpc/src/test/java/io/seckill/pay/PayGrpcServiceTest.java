@@ -1,0 +1,64 @@
+package io.seckill.pay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.seckill.dtm.TccOp;
+import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BranchContext;
+import io.seckill.dtm.branch.BusinessRefusal;
+import io.seckill.proto.pay.GetPaymentRequest;
+import io.seckill.proto.pay.PayRequest;
+import io.seckill.proto.pay.PayServiceGrpc;
+import io.seckill.proto.pay.PaymentStatus;
+import io.seckill.runtime.testing.Branches;
+import io.seckill.runtime.testing.InProcessBranchServer;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** pay-rpc's transport, in-process over a stub: metadata, refusal, reads. */
+class PayGrpcServiceTest {
+  private static final PayRequest REQUEST = PayRequest.newBuilder().setOrderId("o").setUserId(1).setAmountCents(0).build();
+
+  /** Refuses every Try; knows the payment of order "o". */
+  private static final class RefusingPayments implements Payments {
+    @Override
+    public BarrierOutcome open(BranchContext branch, PayRequest request) {
+      throw new BusinessRefusal("INVALID_AMOUNT", "zero");
+    }
+
+    @Override
+    public BarrierOutcome awaitPayment(BranchContext branch, PayRequest request) {
+      return BarrierOutcome.EXECUTED;
+    }
+
+    @Override
+    public BarrierOutcome cancel(BranchContext branch, PayRequest request) {
+      return BarrierOutcome.EXECUTED;
+    }
+
+    @Override
+    public Optional<PaymentRow> payment(String orderId) {
+      return "o".equals(orderId) ? Optional.of(new PaymentRow("o", 1, 10, "PENDING")) : Optional.empty();
+    }
+  }
+
+  @Test
+  void transportContract() throws Exception {
+    try (InProcessBranchServer server = InProcessBranchServer.start(new PayGrpcService(new RefusingPayments()))) {
+      PayServiceGrpc.PayServiceBlockingStub plain = PayServiceGrpc.newBlockingStub(server.channel());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.try_(REQUEST)).getStatus().getCode());
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> plain.withInterceptors(Branches.headers("g", TccOp.TRY)).try_(REQUEST));
+      assertEquals(Status.Code.ABORTED, refused.getStatus().getCode());
+      assertEquals("INVALID_AMOUNT", refused.getStatus().getDescription());
+      assertEquals(PaymentStatus.PENDING,
+          plain.getPayment(GetPaymentRequest.newBuilder().setOrderId("o").build()).getStatus());
+      assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+          () -> plain.getPayment(GetPaymentRequest.newBuilder().setOrderId("x").build())).getStatus().getCode());
+    }
+  }
+}

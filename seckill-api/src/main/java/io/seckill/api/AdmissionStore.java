@@ -1,0 +1,263 @@
+package io.seckill.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.ScoredEntry;
+
+/**
+ * Flash-sale admission state in Redis. Every change runs as a Lua script (EVALSHA, loaded once), so
+ * each is atomic; all keys of one product share the hash tag {@code {productId}}.
+ *
+ * <p>Keys per product p: {@code seckill:sale:{p}} (hash: open, left, price, initial, epoch, seq,
+ * loadedAt), {@code seckill:users:{p}} (userId -> orderId of the live admission),
+ * {@code seckill:pending:{p}} (orderIds not yet final, scored by admit time),
+ * {@code seckill:adm:{p}} (orderId -> userId:quantity:couponId:admittedAtMillis),
+ * {@code seckill:state:{p}} (orderId -> A|Q|F|C), {@code seckill:rate:{p}:u} (rate counter);
+ * and {@code seckill:sales}, the set of products that ever had a sale.
+ */
+public final class AdmissionStore {
+  /** The set of products that ever had a sale. */
+  public static final String SALES_KEY = "seckill:sales";
+
+  private final RedissonClient redis;
+  private final RScript script;
+  private final Map<String, String> shas = new ConcurrentHashMap<>();
+  private final Map<String, String> sources;
+
+  /** A store over {@code redis}; loads the scripts at once so a bad script fails start-up. */
+  public AdmissionStore(RedissonClient redis) {
+    this.redis = redis;
+    this.script = redis.getScript(StringCodec.INSTANCE);
+    this.sources = Map.of(
+        "admit", resource("admit"), "release", resource("release"), "finalize", resource("finalize"),
+        "queued", resource("queued"), "open", resource("open"));
+    sources.keySet().forEach(this::load);
+  }
+
+  /** The outcome of one admission attempt. */
+  public enum Outcome { ADMITTED, CLOSED, RATE_LIMITED, ALREADY, SOLD_OUT }
+
+  /** What the admission script answered; {@code orderId} is set for ADMITTED and ALREADY. */
+  public record Admission(Outcome outcome, String orderId, long left, long priceCents) {}
+
+  /** One admission as Redis holds it. */
+  public record AdmissionRecord(String orderId, long productId, long userId, int quantity, long couponId,
+      long admittedAtMillis, char state) {}
+
+  /** A product's sale as Redis holds it. */
+  public record Sale(long productId, boolean open, long left, long priceCents, long initial) {}
+
+  /**
+   * Checks and takes {@code quantity} slots for {@code userId} in one atomic step, minting the orderId.
+   * A rate limit of 0 disables the per-user counter.
+   */
+  public Admission admit(long userId, long productId, int quantity, long couponId, long nowMillis,
+      int rateLimit, long rateWindowMs) {
+    String p = tag(productId);
+    List<Object> keys = List.of(saleKey(p), usersKey(p), pendingKey(p), admKey(p), stateKey(p),
+        "seckill:rate:" + p + ":" + userId);
+    List<Object> r = eval("admit", RScript.ReturnType.MULTI, keys, Long.toString(userId),
+        Integer.toString(quantity), Long.toString(couponId), Long.toString(nowMillis),
+        Integer.toString(rateLimit), Long.toString(rateWindowMs), Long.toString(productId));
+    String code = String.valueOf(r.get(0));
+    switch (code) {
+      case "OK":
+        return new Admission(Outcome.ADMITTED, (String) r.get(1), Long.parseLong((String) r.get(2)),
+            Long.parseLong((String) r.get(3)));
+      case "ALREADY":
+        return new Admission(Outcome.ALREADY, (String) r.get(1), -1, 0);
+      case "SOLD_OUT":
+        return new Admission(Outcome.SOLD_OUT, null, Long.parseLong((String) r.get(1)), 0);
+      case "RATE_LIMITED":
+        return new Admission(Outcome.RATE_LIMITED, null, -1, 0);
+      case "CLOSED":
+        return new Admission(Outcome.CLOSED, null, -1, 0);
+      default:
+        throw new IllegalStateException("admit.lua answered " + r);
+    }
+  }
+
+  /**
+   * Undoes an admission whose message never reached Kafka: slots and mark back, record dropped.
+   * Idempotency key: the orderId (the pending-set entry is removed once).
+   */
+  public boolean releaseUnpublished(String orderId) {
+    return release(orderId, "drop");
+  }
+
+  /**
+   * Gives back the slots and mark of an admission whose order ended CANCELLED, keeping the record
+   * as C. Idempotency key: the orderId; a second call (any instance) releases nothing.
+   */
+  public boolean releaseCancelled(String orderId) {
+    return release(orderId, "C");
+  }
+
+  private boolean release(String orderId, String mode) {
+    String p = tag(productOf(orderId));
+    Long r = eval("release", RScript.ReturnType.INTEGER,
+        List.of(saleKey(p), usersKey(p), pendingKey(p), admKey(p), stateKey(p)), orderId, mode);
+    return r != null && r == 1L;
+  }
+
+  /** Marks the admission of a CONFIRMED order final; idempotent per orderId. */
+  public boolean finalizeConfirmed(String orderId) {
+    String p = tag(productOf(orderId));
+    Long r = eval("finalize", RScript.ReturnType.INTEGER, List.of(pendingKey(p), stateKey(p)), orderId);
+    return r != null && r == 1L;
+  }
+
+  /** Records that Kafka acknowledged the order's message (A -> Q). */
+  public void markQueued(String orderId) {
+    String p = tag(productOf(orderId));
+    eval("queued", RScript.ReturnType.INTEGER, List.of(stateKey(p)), orderId);
+  }
+
+  /** Opens the sale of {@code productId} with {@code left} slots at {@code priceCents}. */
+  public void openSale(long productId, long left, long priceCents, long initial, long nowMillis) {
+    String p = tag(productId);
+    eval("open", RScript.ReturnType.INTEGER, List.of(saleKey(p), SALES_KEY), Long.toString(productId),
+        Long.toString(left), Long.toString(priceCents), Long.toString(nowMillis, 36),
+        Long.toString(initial), Long.toString(nowMillis));
+  }
+
+  /** Closes the sale: later admissions answer CLOSED; in-flight orders go on. */
+  public void closeSale(long productId) {
+    redis.getMap(saleKey(tag(productId)), StringCodec.INSTANCE).fastPut("open", "0");
+  }
+
+  /** The sale of {@code productId}, if one was ever opened. */
+  public Optional<Sale> sale(long productId) {
+    Map<Object, Object> m = redis.getMap(saleKey(tag(productId)), StringCodec.INSTANCE).readAllMap();
+    if (m.isEmpty() || m.get("left") == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Sale(productId, "1".equals(m.get("open")), parse(m.get("left")),
+        parse(m.get("price")), parse(m.get("initial"))));
+  }
+
+  /** Every product that ever had a sale, in id order. */
+  public Collection<Long> products() {
+    TreeSet<Long> ids = new TreeSet<>();
+    for (Object o : redis.getSet(SALES_KEY, StringCodec.INSTANCE).readAll()) {
+      ids.add(Long.parseLong(o.toString()));
+    }
+    return ids;
+  }
+
+  /** Up to {@code limit} admissions of {@code productId} not yet final, admitted at or before {@code maxMillis}. */
+  public List<AdmissionRecord> pending(long productId, long maxMillis, int limit) {
+    String p = tag(productId);
+    Collection<ScoredEntry<Object>> entries = redis.getScoredSortedSet(pendingKey(p), StringCodec.INSTANCE)
+        .entryRange(Double.NEGATIVE_INFINITY, true, (double) maxMillis, true, 0, limit);
+    List<AdmissionRecord> out = new ArrayList<>(entries.size());
+    for (ScoredEntry<Object> e : entries) {
+      record(e.getValue().toString()).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** The admission record of {@code orderId}, if Redis holds one. */
+  public Optional<AdmissionRecord> record(String orderId) {
+    long productId;
+    try {
+      productId = productOf(orderId);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    String p = tag(productId);
+    Object rec = redis.getMap(admKey(p), StringCodec.INSTANCE).get(orderId);
+    if (rec == null) {
+      return Optional.empty();
+    }
+    Object state = redis.getMap(stateKey(p), StringCodec.INSTANCE).get(orderId);
+    String[] f = rec.toString().split(":");
+    return Optional.of(new AdmissionRecord(orderId, productId, Long.parseLong(f[0]), Integer.parseInt(f[1]),
+        Long.parseLong(f[2]), Long.parseLong(f[3]), state == null ? '?' : state.toString().charAt(0)));
+  }
+
+  /** True when Redis answers. */
+  public boolean ping() {
+    return redis.getNodesGroup().pingAll();
+  }
+
+  /** The product an orderId was minted for: ids look like {@code <productId>-<epoch>-<seq>}. */
+  public static long productOf(String orderId) {
+    int dash = orderId.indexOf('-');
+    if (dash <= 0) {
+      throw new IllegalArgumentException("not an orderId minted here: " + orderId);
+    }
+    try {
+      return Long.parseLong(orderId.substring(0, dash));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not an orderId minted here: " + orderId);
+    }
+  }
+
+  private <R> R eval(String name, RScript.ReturnType type, List<Object> keys, Object... args) {
+    try {
+      return script.evalSha(RScript.Mode.READ_WRITE, shas.get(name), type, keys, args);
+    } catch (RedisNoScriptException e) {
+      // Redis restarted or ran SCRIPT FLUSH: load once more and retry; the script had not run.
+      load(name);
+      return script.evalSha(RScript.Mode.READ_WRITE, shas.get(name), type, keys, args);
+    }
+  }
+
+  private void load(String name) {
+    shas.put(name, script.scriptLoad(sources.get(name)));
+  }
+
+  private static long parse(Object v) {
+    return v == null ? 0 : Long.parseLong(v.toString());
+  }
+
+  private static String tag(long productId) {
+    return "{" + productId + "}";
+  }
+
+  private static String saleKey(String p) {
+    return "seckill:sale:" + p;
+  }
+
+  private static String usersKey(String p) {
+    return "seckill:users:" + p;
+  }
+
+  private static String pendingKey(String p) {
+    return "seckill:pending:" + p;
+  }
+
+  private static String admKey(String p) {
+    return "seckill:adm:" + p;
+  }
+
+  private static String stateKey(String p) {
+    return "seckill:state:" + p;
+  }
+
+  private static String resource(String name) {
+    String path = "lua/" + name + ".lua";
+    try (InputStream in = AdmissionStore.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is not on the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.seckill.api;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.DoubleSupplier;
+
+/** The API's Prometheus metrics, in a registry of its own (tests run several servers in one JVM). */
+public final class ApiMetrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final Counter admissions;
+  private final Counter reconciled;
+  private final Histogram latency;
+
+  /** Registers the metrics; {@code soldOutFlags} reports how many products are flagged sold out. */
+  public ApiMetrics(DoubleSupplier soldOutFlags) {
+    admissions = Counter.builder().name("seckill_api_admissions_total")
+        .help("Admission requests by outcome (admitted, sold_out, sold_out_cached, already_bought, ...)")
+        .labelNames("outcome").register(registry);
+    reconciled = Counter.builder().name("seckill_api_reconciled_total")
+        .help("Admissions the reconciler settled, by action (confirmed, released, cancelled_stale)")
+        .labelNames("action").register(registry);
+    latency = Histogram.builder().name("seckill_api_request_seconds")
+        .help("HTTP request latency by route").unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+        .labelNames("route").classicOnly()
+        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+        .register(registry);
+    GaugeWithCallback.builder().name("seckill_api_sold_out_flags")
+        .help("Products this process answers 'sold out' for without asking Redis")
+        .callback(cb -> cb.call(soldOutFlags.getAsDouble())).register(registry);
+  }
+
+  /** Counts one admission outcome. */
+  public void admission(String outcome) {
+    admissions.labelValues(outcome).inc();
+  }
+
+  /** Counts one reconciler action. */
+  public void reconciled(String action) {
+    reconciled.labelValues(action).inc();
+  }
+
+  /** Records the latency of one request on {@code route}. */
+  public void observe(String route, long startNanos) {
+    latency.labelValues(route).observe((System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /** The current count of an admission outcome (tests and the benchmark read it). */
+  public double admissionCount(String outcome) {
+    return admissions.labelValues(outcome).get();
+  }
+
+  /** The text exposition content type. */
+  public String contentType() {
+    return writer.getContentType();
+  }
+
+  /** Writes every metric in the Prometheus text format. */
+  public void write(OutputStream out) throws IOException {
+    writer.write(out, registry.scrape());
+  }
+}

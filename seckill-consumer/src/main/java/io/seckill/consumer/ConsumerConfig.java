@@ -1,0 +1,216 @@
+package io.seckill.consumer;
+
+import io.seckill.dtm.client.DtmClientConfig;
+import io.seckill.runtime.ConfigException;
+import io.seckill.runtime.ServiceConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The consumer's settings: {@code consumer.properties} with env overrides (the shared
+ * {@link ServiceConfig} rules, prefix {@code SECKILL_CONSUMER}). {@link #validate()} reads every key
+ * once and fails naming each missing or bad one.
+ */
+public final class ConsumerConfig {
+  /** The env prefix of this process. */
+  public static final String ENV_PREFIX = "SECKILL_CONSUMER";
+
+  private final ServiceConfig config;
+  private final Map<String, String> env;
+
+  private ConsumerConfig(ServiceConfig config, Map<String, String> env) {
+    this.config = config;
+    this.env = env;
+  }
+
+  /** Loads consumer.properties from the classpath with the process environment. */
+  public static ConsumerConfig load() {
+    return new ConsumerConfig(ServiceConfig.load("consumer.properties", ENV_PREFIX), System.getenv());
+  }
+
+  /** A config from explicit properties and environment (tests). */
+  public static ConsumerConfig of(java.util.Properties props, Map<String, String> env) {
+    return new ConsumerConfig(ServiceConfig.of(props, ENV_PREFIX, env), env);
+  }
+
+  /** A copy with some keys replaced (tests). */
+  public ConsumerConfig with(Map<String, String> overrides) {
+    return new ConsumerConfig(config.with(overrides), env);
+  }
+
+  /** Reads every key; throws {@link ConfigException} naming each missing or bad one. */
+  public ConsumerConfig validate() {
+    List<String> problems = new ArrayList<>();
+    List<Supplier<?>> reads = List.of(this::bootstrapServers, this::topic, this::dlqTopic, this::groupId,
+        this::maxInFlight, this::maxPollRecords, this::pollTimeout, this::commitInterval, this::maxRecordBytes,
+        this::maxQuantity, this::backoff, this::tryBudgetMillis, this::shutdownTimeout, this::revokeTimeout,
+        this::dtm, this::timeoutToFail, this::requestTimeout, () -> branch("order"), () -> branch("product"),
+        () -> branch("coupon"), () -> branch("pay"), this::metricsHost, this::metricsPort, this::latencyWindow,
+        this::haltAt, this::haltOrderPrefix);
+    for (Supplier<?> read : reads) {
+      try {
+        read.get();
+      } catch (ConfigException | IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException("consumer.properties: " + String.join("; ", problems));
+    }
+    return this;
+  }
+
+  /** Kafka brokers; SECKILL_KAFKA_PORT alone means 127.0.0.1 on that port. */
+  public String bootstrapServers() {
+    return fromPort("kafka.bootstrap-servers", "SECKILL_KAFKA_PORT");
+  }
+
+  public String topic() {
+    return config.string("consumer.topic");
+  }
+
+  public String dlqTopic() {
+    return config.string("consumer.dlq-topic");
+  }
+
+  public String groupId() {
+    return config.string("consumer.group-id");
+  }
+
+  public int maxInFlight() {
+    return config.integer("consumer.max-in-flight", 1, 100_000);
+  }
+
+  public int maxPollRecords() {
+    return config.integer("consumer.max-poll-records", 1, 10_000);
+  }
+
+  public Duration pollTimeout() {
+    return millis("consumer.poll-timeout-ms", 1, 10_000);
+  }
+
+  public Duration commitInterval() {
+    return millis("consumer.commit-interval-ms", 10, 600_000);
+  }
+
+  public int maxRecordBytes() {
+    return config.integer("consumer.max-record-bytes", 64, 16 * 1024 * 1024);
+  }
+
+  public int maxQuantity() {
+    return config.integer("consumer.max-quantity", 1, 1_000_000);
+  }
+
+  /** Backoff for trouble. */
+  public Backoff backoff() {
+    int initial = config.integer("consumer.backoff-initial-ms", 1, 600_000);
+    int max = config.integer("consumer.backoff-max-ms", 1, 600_000);
+    if (max < initial) {
+      throw new ConfigException("bad setting 'consumer.backoff-max-ms' = '" + max + "': below consumer.backoff-initial-ms");
+    }
+    return new Backoff(initial, max, 2.0);
+  }
+
+  public long tryBudgetMillis() {
+    return config.integer("consumer.try-budget-ms", 0, 3_600_000);
+  }
+
+  public Duration shutdownTimeout() {
+    return millis("consumer.shutdown-timeout-ms", 0, 3_600_000);
+  }
+
+  public Duration revokeTimeout() {
+    return millis("consumer.revoke-timeout-ms", 0, 3_600_000);
+  }
+
+  /** DTM endpoints through dtm-grpc's own config (keys dtm.grpc, dtm.http, dtm.call-timeout-ms). */
+  public DtmClientConfig dtm() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("dtm.grpc", fromPort("dtm.grpc", "SECKILL_DTM_GRPC_PORT"));
+    String http = config.string("dtm.http");
+    String httpPort = env.get("SECKILL_DTM_HTTP_PORT");
+    if (!fromEnv("dtm.http") && httpPort != null && !httpPort.isBlank()) {
+      http = "http://127.0.0.1:" + httpPort.trim();
+    }
+    p.setProperty("dtm.http", http);
+    p.setProperty("dtm.call-timeout-ms", config.string("dtm.call-timeout-ms"));
+    return DtmClientConfig.load(p, Map.of());
+  }
+
+  public Duration timeoutToFail() {
+    return Duration.ofSeconds(config.integer("dtm.timeout-to-fail-s", 1, 86_400));
+  }
+
+  public Duration requestTimeout() {
+    return Duration.ofSeconds(config.integer("dtm.request-timeout-s", 1, 600));
+  }
+
+  /** host:port of branch {@code name} (order, product, coupon, pay); SECKILL_ORDER_PORT etc. alone work too. */
+  public String branch(String name) {
+    String target = fromPort("branch." + name, "SECKILL_" + name.toUpperCase(java.util.Locale.ROOT) + "_PORT");
+    if (!target.matches("[A-Za-z0-9.\\-]+:[0-9]{1,5}")) {
+      throw new ConfigException("bad setting 'branch." + name + "' = '" + target + "': must be host:port");
+    }
+    return target;
+  }
+
+  public String metricsHost() {
+    return config.string("metrics.host");
+  }
+
+  public int metricsPort() {
+    return config.integer("metrics.port", 0, 65535);
+  }
+
+  public int latencyWindow() {
+    return config.integer("metrics.latency-window", 16, 10_000_000);
+  }
+
+  /** The crash point at which to halt the JVM (tests), if any. */
+  public Optional<Checkpoint.Step> haltAt() {
+    String v = config.find("test.halt-at").orElse("");
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Checkpoint.Step.valueOf(v));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad setting 'test.halt-at' = '" + v + "': one of "
+          + java.util.Arrays.toString(Checkpoint.Step.values()));
+    }
+  }
+
+  public String haltOrderPrefix() {
+    return config.find("test.halt-order-prefix").orElse("");
+  }
+
+  /** The raw value of {@code key} after env overrides (for pass-through settings). */
+  public Optional<String> find(String key) {
+    return config.find(key);
+  }
+
+  private Duration millis(String key, int min, int max) {
+    return Duration.ofMillis(config.integer(key, min, max));
+  }
+
+  /**
+   * The value of {@code key}, except that when only the stack's port variable is set (the launcher
+   * exports SECKILL_KAFKA_PORT etc.), it means 127.0.0.1 on that port.
+   */
+  private String fromPort(String key, String portEnv) {
+    String v = config.string(key);
+    String port = env.get(portEnv);
+    if (!fromEnv(key) && port != null && !port.isBlank()) {
+      return "127.0.0.1:" + port.trim();
+    }
+    return v;
+  }
+
+  private boolean fromEnv(String key) {
+    return config.envNames(key).stream().anyMatch(env::containsKey);
+  }
+}

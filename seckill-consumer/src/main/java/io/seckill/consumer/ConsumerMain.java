@@ -1,0 +1,208 @@
+package io.seckill.consumer;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.seckill.dtm.client.DtmClient;
+import io.seckill.dtm.client.TransOptions;
+import io.seckill.runtime.ConfigException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the consumer: config, DTM client, Kafka consumer and DLQ producer, metrics; stops on SIGTERM. */
+public final class ConsumerMain {
+  private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
+  /** Exit status when the JVM is halted at a test crash point. */
+  static final int HALT_STATUS = 86;
+
+  private ConsumerMain() {
+  }
+
+  /** Runs until SIGTERM; exits 2 on bad config, 1 when the loop fails. */
+  public static void main(String[] args) {
+    io.seckill.consumer.ConsumerConfig config;
+    try {
+      config = io.seckill.consumer.ConsumerConfig.load().validate();
+    } catch (ConfigException e) {
+      log.error("seckill-consumer not started: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Checkpoint checkpoint = config.haltAt()
+        .map(step -> halting(step, config.haltOrderPrefix()))
+        .orElse(Checkpoint.NONE);
+    Running running;
+    try {
+      running = start(config, checkpoint);
+    } catch (IOException | RuntimeException e) {
+      log.error("seckill-consumer not started: {}", e.toString());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.loop.stop();
+      try {
+        closed.await(config.shutdownTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sigterm"));
+    running.loop.run();
+    running.close();
+    Throwable fatal = running.loop.fatal();
+    closed.countDown();
+    if (fatal != null) {
+      System.exit(1);
+    }
+  }
+
+  /** A started consumer: its loop (not yet running when returned) and what to close after it. */
+  public static final class Running implements AutoCloseable {
+    final OrderConsumer loop;
+    final Metrics metrics;
+    private final MetricsServer server;
+    private final AtomicBoolean abandon;
+    private final ScheduledThreadPoolExecutor timer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final DtmClient dtm;
+    private final ManagedChannel orderChannel;
+
+    private Running(OrderConsumer loop, Metrics metrics, MetricsServer server, AtomicBoolean abandon,
+        ScheduledThreadPoolExecutor timer, KafkaProducer<byte[], byte[]> producer, DtmClient dtm,
+        ManagedChannel orderChannel) {
+      this.loop = loop;
+      this.metrics = metrics;
+      this.server = server;
+      this.abandon = abandon;
+      this.timer = timer;
+      this.producer = producer;
+      this.dtm = dtm;
+      this.orderChannel = orderChannel;
+    }
+
+    /** The poll loop. */
+    public OrderConsumer loop() {
+      return loop;
+    }
+
+    /** The metrics. */
+    public Metrics metrics() {
+      return metrics;
+    }
+
+    /** The bound metrics port. */
+    public int metricsPort() {
+      return server.port();
+    }
+
+    /** Releases everything once the loop has returned; unfinished transactions are abandoned. */
+    @Override
+    public void close() {
+      abandon.set(true);
+      timer.shutdownNow();
+      producer.close(Duration.ofSeconds(5));
+      dtm.close();
+      orderChannel.shutdownNow();
+      server.close();
+    }
+  }
+
+  /** Wires a consumer from {@code config}; the caller runs {@code loop()} on a thread of its choice. */
+  public static Running start(io.seckill.consumer.ConsumerConfig config, Checkpoint checkpoint) throws IOException {
+    Metrics metrics = new Metrics(config.latencyWindow());
+    AtomicBoolean abandon = new AtomicBoolean();
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "consumer-retry-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    Retrier retrier = new Retrier(timer, config.backoff(), abandon::get, (step, trouble) -> metrics.retry(step));
+
+    DtmClient dtm = DtmClient.connect(config.dtm());
+    TransOptions options = TransOptions.defaults()
+        .withTimeoutToFail(config.timeoutToFail())
+        .withRequestTimeout(config.requestTimeout());
+    ManagedChannel orderChannel = Grpc.newChannelBuilder(config.branch("order"), InsecureChannelCredentials.create()).build();
+    BranchPlan plan = new BranchPlan(config.branch("order"), config.branch("product"), config.branch("coupon"), config.branch("pay"));
+    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options),
+        new GrpcOrderLedger(orderChannel, config.dtm().callTimeout()), plan, retrier, config.tryBudgetMillis(), checkpoint);
+
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    OrderConsumer loop = new OrderConsumer(
+        new OrderConsumer.Settings(config.topic(), config.maxInFlight(), config.pollTimeout(), config.commitInterval(),
+            config.shutdownTimeout(), config.revokeTimeout()),
+        consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), transactions,
+        new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retrier, metrics);
+    MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics, loop::running);
+    log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight), metrics on {}:{}", config.topic(),
+        config.dtm().grpcTarget(), config.groupId(), config.maxInFlight(), config.metricsHost(), server.port());
+    return new Running(loop, metrics, server, abandon, timer, producer, dtm, orderChannel);
+  }
+
+  static Properties consumerProps(io.seckill.consumer.ConsumerConfig config) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    // All consumer processes share one group: each partition, hence each order, has one owner.
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    // Offsets are committed by hand, only up to the contiguous prefix of durable outcomes.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // A new group must start at the first order, not skip those produced before it joined.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Records of an aborted producer transaction were never accepted orders.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Bounds the backlog held while paused (back-pressure) to one poll's worth.
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+    // A rebalance revokes only partitions that move, so in-flight orders of kept partitions go on.
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    // The loop polls continuously (also while paused), so the default 5 min only catches a hung
+    // loop; revocation waits (consumer.revoke-timeout-ms) stay well below it.
+    p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "seckill-consumer-" + ProcessHandle.current().pid());
+    return p;
+  }
+
+  static Properties producerProps(io.seckill.consumer.ConsumerConfig config) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    // A dead letter counts as handled only once every in-sync replica has it: then the offset may pass.
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Retried sends must not write a dead letter twice.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    // A poison record may be as large as the broker accepted on the source topic.
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
+    // Fail a send within 30 s so the consumer's own backoff (and its metrics) take over.
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "seckill-consumer-dlq-" + ProcessHandle.current().pid());
+    return p;
+  }
+
+  /** A checkpoint that halts the JVM (like SIGKILL: no hooks, no commit) at {@code step}. */
+  static Checkpoint halting(Checkpoint.Step step, String orderPrefix) {
+    String gidPrefix = TccOrderTransactions.GID_PREFIX + orderPrefix;
+    return (reached, gid, detail) -> {
+      if (reached == step && gid.startsWith(gidPrefix)) {
+        log.warn("test.halt-at={}: halting the JVM at {} of {} {}", step, reached, gid, detail);
+        Runtime.getRuntime().halt(HALT_STATUS);
+      }
+    };
+  }
+}

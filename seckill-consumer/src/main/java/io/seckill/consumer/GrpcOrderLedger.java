@@ -1,0 +1,58 @@
+package io.seckill.consumer;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.seckill.proto.OrderMessage;
+import io.seckill.proto.order.Order;
+import io.seckill.proto.order.OrderServiceGrpc;
+import io.seckill.proto.order.OrderStatus;
+import io.seckill.proto.order.RecordCancellationRequest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** {@link OrderLedger} over order-rpc's RecordCancellation. */
+public final class GrpcOrderLedger implements OrderLedger {
+  private final OrderServiceGrpc.OrderServiceFutureStub stub;
+  private final Duration deadline;
+
+  /** Calls order-rpc on {@code channel} with {@code deadline} per call. */
+  public GrpcOrderLedger(Channel channel, Duration deadline) {
+    this.stub = OrderServiceGrpc.newFutureStub(channel);
+    this.deadline = deadline;
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordCancellation(OrderMessage order, String reason) {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    RecordCancellationRequest req = RecordCancellationRequest.newBuilder()
+        .setOrder(BranchPlan.orderRequest(order))
+        .setReason(reason)
+        .build();
+    Futures.addCallback(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).recordCancellation(req),
+        new FutureCallback<Order>() {
+          @Override
+          public void onSuccess(Order o) {
+            if (o.getStatus() == OrderStatus.CONFIRMED) {
+              // DTM aborted this gid, so its Confirm can never run: a CONFIRMED row means a bug.
+              result.completeExceptionally(new IllegalStateException(
+                  "order " + order.getOrderId() + " is CONFIRMED although its transaction was aborted"));
+              return;
+            }
+            result.complete(o.getStatus() == OrderStatus.CANCELLED);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            Status st = Status.fromThrowable(t);
+            result.completeExceptionally(new Trouble("RecordCancellation: " + st.getCode()
+                + (st.getDescription() == null ? "" : ": " + st.getDescription()), t));
+          }
+        }, MoreExecutors.directExecutor());
+    return result;
+  }
+}

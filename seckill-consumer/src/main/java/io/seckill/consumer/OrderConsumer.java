@@ -1,0 +1,375 @@
+package io.seckill.consumer;
+
+import io.seckill.proto.OrderMessage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop: parses each record, starts its global transaction (or dead letter) without
+ * waiting for it, keeps at most {@code maxInFlight} of them running across all partitions, and
+ * commits per partition only the contiguous prefix of finished offsets.
+ *
+ * <p>Errors are sorted three ways: poison (the parser says so: to the DLQ, partition moves on),
+ * retryable (trouble inside a transaction or DLQ write: retried, offset held), fatal (the Kafka
+ * client itself fails, e.g. authorization or a fenced group member: the loop ends, in-flight work
+ * is drained and committed, and the process exits non-zero so the launcher restarts it).
+ *
+ * <p>Back-pressure: when the in-flight limit is reached, the records already polled wait in a
+ * backlog of at most one poll's worth ({@code max.poll.records}) and every assigned partition is
+ * paused; polling continues (which keeps group membership alive) and resumes fetching once the
+ * backlog is empty and there is room again.
+ *
+ * <p>Only the poll thread touches the Kafka consumer and the offset tracker; transactions finish on
+ * other threads and hand their result over through a queue.
+ */
+public final class OrderConsumer implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(OrderConsumer.class);
+  private static final Duration SATURATED_POLL = Duration.ofMillis(10);
+
+  /** The loop's knobs (see consumer.properties for why each has its default). */
+  public record Settings(String topic, int maxInFlight, Duration pollTimeout, Duration commitInterval,
+      Duration shutdownTimeout, Duration revokeTimeout) { }
+
+  private record Done(TopicPartition tp, long offset, long epoch, boolean durable) { }
+
+  private final Settings settings;
+  private final Consumer<byte[], byte[]> consumer;
+  private final OrderParser parser;
+  private final OrderTransactions transactions;
+  private final DeadLetters deadLetters;
+  private final Retrier retrier;
+  private final Metrics metrics;
+
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final ArrayDeque<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
+  private final LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
+  /** Orders of the same id run one after the other: two concurrent runs of one gid would race. */
+  private final Map<String, CompletableFuture<?>> byOrderId = new HashMap<>();
+  private final Map<TopicPartition, Integer> inFlightByPartition = new HashMap<>();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private int inFlight;
+  private boolean paused;
+  private long lastCommitNanos = System.nanoTime();
+  private volatile boolean stopRequested;
+  private volatile boolean saturated;
+  private volatile boolean running;
+  private volatile Throwable fatal;
+
+  /** A loop over {@code consumer}, which must be configured with enable.auto.commit=false. */
+  public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
+      OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier, Metrics metrics) {
+    this.settings = settings;
+    this.consumer = consumer;
+    this.parser = parser;
+    this.transactions = transactions;
+    this.deadLetters = deadLetters;
+    this.retrier = retrier;
+    this.metrics = metrics;
+  }
+
+  /** True while the poll loop runs. */
+  public boolean running() {
+    return running;
+  }
+
+  /** The failure that ended the loop, if any. */
+  public Throwable fatal() {
+    return fatal;
+  }
+
+  /**
+   * Asks the loop to stop polling, finish in-flight work (bounded), commit and return. No
+   * {@code wakeup()}: it would hit whichever blocking call comes next, possibly the final commit;
+   * the loop notices the flag within one poll timeout.
+   */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /** Waits until {@link #run} has returned. */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void run() {
+    running = true;
+    try {
+      consumer.subscribe(List.of(settings.topic()), new Rebalance());
+      while (!stopRequested) {
+        drainCompletions();
+        dispatchBacklog();
+        applyBackPressure();
+        // While saturated, poll briefly: the partitions are paused and completions need draining.
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(saturated ? SATURATED_POLL : settings.pollTimeout());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          backlog.add(r);
+        }
+        drainCompletions();
+        dispatchBacklog();
+        commitIfDue(false);
+        updateLag();
+      }
+      shutdown();
+    } catch (RuntimeException | Error e) {
+      // Fatal: the Kafka client itself failed (authorization, fenced member, a bug). Drain what
+      // runs, commit what is durable, and let the process exit non-zero.
+      fatal = e;
+      log.error("consumer loop failed; draining and exiting", e);
+      try {
+        shutdown();
+      } catch (RuntimeException again) {
+        log.error("shutdown after failure also failed", again);
+      }
+    } finally {
+      running = false;
+      finished.countDown();
+    }
+  }
+
+  private void shutdown() {
+    log.info("stopping: {} in flight, {} not started", inFlight, backlog.size());
+    backlog.clear();
+    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    while (inFlight > 0 && System.nanoTime() < deadline) {
+      awaitCompletion(deadline);
+    }
+    if (inFlight > 0) {
+      log.warn("{} orders still in flight after {}: handing them back uncommitted", inFlight, settings.shutdownTimeout());
+    }
+    try {
+      commitIfDue(true);
+    } catch (RuntimeException e) {
+      log.warn("final commit failed; the next start redelivers from the last commit: {}", e.toString());
+    }
+    consumer.close(Duration.ofSeconds(5));
+    log.info("stopped");
+  }
+
+  private void awaitCompletion(long deadlineNanos) {
+    try {
+      Done d = completions.poll(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (d != null) {
+        complete(d);
+        drainCompletions();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Stopped("waiting for in-flight orders");
+    }
+  }
+
+  private void drainCompletions() {
+    Done d;
+    while ((d = completions.poll()) != null) {
+      complete(d);
+    }
+  }
+
+  private void complete(Done d) {
+    inFlight--;
+    if (tracker.current(d.tp(), d.epoch())) {
+      inFlightByPartition.computeIfPresent(d.tp(), (tp, n) -> n - 1);
+      if (d.durable()) {
+        tracker.finished(d.tp(), d.offset(), d.epoch());
+      }
+    }
+    if (!d.durable()) {
+      // Left unfinished in the tracker on purpose: nothing past it is committed in this life.
+      metrics.unfinished();
+    }
+  }
+
+  private void dispatchBacklog() {
+    while (!backlog.isEmpty() && inFlight < settings.maxInFlight() && !stopRequested) {
+      ConsumerRecord<byte[], byte[]> r = backlog.poll();
+      start(r);
+    }
+    saturated = inFlight >= settings.maxInFlight() || !backlog.isEmpty();
+    metrics.gauges(inFlight, paused, consumer.assignment().size());
+  }
+
+  private void applyBackPressure() {
+    boolean shouldPause = !backlog.isEmpty() || inFlight >= settings.maxInFlight();
+    if (shouldPause) {
+      // Pause every assigned partition, including ones assigned since the last pause.
+      consumer.pause(consumer.assignment());
+      paused = true;
+    } else if (paused) {
+      consumer.resume(consumer.paused());
+      paused = false;
+    }
+  }
+
+  private void start(ConsumerRecord<byte[], byte[]> r) {
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    long epoch = tracker.started(tp, r.offset());
+    inFlight++;
+    inFlightByPartition.merge(tp, 1, Integer::sum);
+    OrderMessage order;
+    try {
+      order = parser.parse(r.key(), r.value());
+    } catch (Poison.Exception e) {
+      Poison p = e.poison;
+      log.warn("poison at {}-{}@{}: {} {}", r.topic(), r.partition(), r.offset(), p.reason(), p.detail());
+      retrier.untilDone("dead-letter " + tp + "@" + r.offset(), () -> deadLetters.send(r, p))
+          .whenComplete((ok, error) -> {
+            if (error == null) {
+              metrics.deadLetter(p.reason());
+            }
+            finish(tp, r.offset(), epoch, error);
+          });
+      return;
+    }
+    String id = order.getOrderId();
+    CompletableFuture<?> previous = byOrderId.get(id);
+    long[] startNanos = new long[1];
+    CompletionStage<Outcome> run = (previous == null ? CompletableFuture.completedFuture(null) : previous.handle((a, b) -> null))
+        .thenCompose(x -> {
+          startNanos[0] = System.nanoTime();
+          return retrier.untilDone("order " + id, () -> transactions.run(order)
+              // A refusal escaping a transaction is a bug, not a verdict: keep the offset and retry.
+              .exceptionallyCompose(e -> Retrier.cause(e) instanceof Refused
+                  ? CompletableFuture.failedFuture(new IllegalStateException(Retrier.cause(e)))
+                  : CompletableFuture.failedFuture(e)));
+        });
+    CompletableFuture<Outcome> tracked = run.toCompletableFuture();
+    byOrderId.put(id, tracked);
+    tracked.whenComplete((outcome, error) -> {
+      if (error == null) {
+        metrics.outcome(outcome.kind(), System.nanoTime() - startNanos[0]);
+        log.debug("order {} -> {} {}", id, outcome.kind(), outcome.reason());
+      } else if (!(Retrier.cause(error) instanceof Stopped)) {
+        log.error("order {} ended without an outcome; its offset stays uncommitted", id, error);
+      }
+      finish(tp, r.offset(), epoch, error);
+    });
+  }
+
+  private void finish(TopicPartition tp, long offset, long epoch, Throwable error) {
+    completions.add(new Done(tp, offset, epoch, error == null));
+  }
+
+  private void commitIfDue(boolean sync) {
+    if (!sync && System.nanoTime() - lastCommitNanos < settings.commitInterval().toNanos()) {
+      return;
+    }
+    lastCommitNanos = System.nanoTime();
+    pruneOrderChains();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition tp : tracker.partitions()) {
+      if (!assigned.contains(tp)) {
+        continue;
+      }
+      OptionalLong next = tracker.commitable(tp);
+      if (next.isPresent()) {
+        offsets.put(tp, new OffsetAndMetadata(next.getAsLong()));
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    if (sync) {
+      consumer.commitSync(offsets);
+      offsets.forEach((tp, om) -> tracker.committed(tp, om.offset()));
+      metrics.committed();
+    } else {
+      consumer.commitAsync(offsets, (committed, error) -> {
+        if (error == null) {
+          committed.forEach((tp, om) -> tracker.committed(tp, om.offset()));
+          metrics.committed();
+        } else {
+          log.warn("offset commit failed (the next one covers it): {}", error.toString());
+        }
+      });
+    }
+  }
+
+  private void pruneOrderChains() {
+    byOrderId.values().removeIf(CompletableFuture::isDone);
+  }
+
+  private void updateLag() {
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong notFetched = consumer.currentLag(tp);
+      if (notFetched.isEmpty()) {
+        continue;
+      }
+      // Records not fetched yet plus records fetched but not finished: what a restart would redo.
+      long position = consumer.position(tp, Duration.ZERO);
+      metrics.lag(tp.toString(), notFetched.getAsLong() + Math.max(0, position - tracker.lowWatermark(tp, position)));
+    }
+  }
+
+  /** Waits for the revoked partitions' transactions, commits them, and forgets them. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      Set<TopicPartition> revoked = new HashSet<>(partitions);
+      backlog.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
+      long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
+      while (System.nanoTime() < deadline && revoked.stream().anyMatch(tp -> inFlightByPartition.getOrDefault(tp, 0) > 0)) {
+        awaitCompletion(deadline);
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      for (TopicPartition tp : revoked) {
+        tracker.commitable(tp).ifPresent(o -> offsets.put(tp, new OffsetAndMetadata(o)));
+      }
+      try {
+        if (!offsets.isEmpty()) {
+          consumer.commitSync(offsets);
+          metrics.committed();
+        }
+      } catch (RuntimeException e) {
+        log.warn("commit on revocation failed; the next owner redelivers from the last commit: {}", e.toString());
+      }
+      revoked.forEach(tp -> {
+        tracker.forget(tp);
+        inFlightByPartition.remove(tp);
+      });
+      metrics.clearLag();
+      log.info("revoked {}", revoked);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      Set<TopicPartition> lost = new HashSet<>(partitions);
+      backlog.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
+      lost.forEach(tp -> {
+        tracker.forget(tp);
+        inFlightByPartition.remove(tp);
+      });
+      metrics.clearLag();
+      log.warn("lost {} without committing", lost);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      log.info("assigned {}", partitions);
+    }
+  }
+}

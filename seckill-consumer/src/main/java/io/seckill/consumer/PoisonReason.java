@@ -1,0 +1,25 @@
+package io.seckill.consumer;
+
+/** Why a record cannot be an order; the code travels to the DLQ in the {@code dlq-reason} header. */
+public enum PoisonReason {
+  /** The value is larger than {@code consumer.max-record-bytes}. */
+  OVERSIZED,
+  /** The value is empty or absent (a tombstone). */
+  EMPTY,
+  /** The bytes are not valid UTF-8. */
+  NOT_UTF8,
+  /** The bytes are not one JSON object. */
+  NOT_JSON,
+  /** A required field is absent or null. */
+  MISSING_FIELD,
+  /** A field has the wrong JSON type (a string where a number belongs, a fraction, ...). */
+  WRONG_TYPE,
+  /** quantity is outside 1..{@code consumer.max-quantity}. */
+  QUANTITY_OUT_OF_RANGE,
+  /** orderId is not 1-64 characters of [A-Za-z0-9_-]. */
+  BAD_ORDER_ID,
+  /** An id or amount is out of its range (ids positive, couponId >= 0). */
+  BAD_VALUE,
+  /** The record key is present and differs from orderId. */
+  KEY_MISMATCH
+}

@@ -1,0 +1,213 @@
+package io.seckill.consumer;
+
+import io.seckill.proto.OrderMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCC global transaction per order, resumable from any crash point because every step is
+ * idempotent per gid and DTM's status decides what is left to do:
+ *
+ * <ul>
+ *   <li>unknown gid: Prepare, register the branches, Try them all (in parallel), then Submit, or
+ *       Abort with the first reason and record the cancellation;
+ *   <li>prepared (an earlier delivery died mid-way): register the branches still missing and Try
+ *       them all again. The barrier makes a repeated Try a no-op, so the order gets the outcome its
+ *       data deserves instead of a cancellation caused by our crash. A competing decision (DTM's
+ *       timeout, a zombie previous owner) is serialised by DTM: the loser's Submit or Abort is
+ *       refused and the state is queried again;
+ *   <li>submitted or succeed: already confirmed, nothing to do;
+ *   <li>aborting or failed: make sure the order records why it was cancelled.
+ * </ul>
+ *
+ * <p>Trouble (DTM or a service unreachable) is retried with backoff and never turned into an
+ * outcome, except on a Try: DTM's maintainers' rule is that a Try that cannot be completed leads to
+ * rollback, and a prepared transaction cannot wait forever (DTM aborts it after TimeoutToFail), so
+ * a Try keeps failing for longer than {@code tryBudgetMillis} ends the order CANCELLED with an
+ * honest "TRY_FAILED branch: cause" reason, distinct from a business refusal.
+ */
+public final class TccOrderTransactions implements OrderTransactions {
+  private static final Logger log = LoggerFactory.getLogger(TccOrderTransactions.class);
+  /** The gid of order X is "seckill-" + X: the idempotency key of the whole transaction. */
+  public static final String GID_PREFIX = "seckill-";
+  /** Reasons end up in a VARCHAR(255) order column. */
+  static final int MAX_REASON = 255;
+  /** Rounds of "query, act, refused, query again" before the order waits a backoff period. */
+  private static final int MAX_ROUNDS = 5;
+
+  private final Coordinator dtm;
+  private final OrderLedger ledger;
+  private final BranchPlan plan;
+  private final Retrier retrier;
+  private final long tryBudgetMillis;
+  private final Checkpoint checkpoint;
+
+  /** A runner over {@code dtm} and {@code ledger}. */
+  public TccOrderTransactions(Coordinator dtm, OrderLedger ledger, BranchPlan plan, Retrier retrier,
+      long tryBudgetMillis, Checkpoint checkpoint) {
+    this.dtm = dtm;
+    this.ledger = ledger;
+    this.plan = plan;
+    this.retrier = retrier;
+    this.tryBudgetMillis = tryBudgetMillis;
+    this.checkpoint = checkpoint;
+  }
+
+  /** The gid of {@code orderId}. */
+  public static String gid(String orderId) {
+    return GID_PREFIX + orderId;
+  }
+
+  @Override
+  public CompletionStage<Outcome> run(OrderMessage order) {
+    return settle(order, gid(order.getOrderId()), plan.branches(order), 0);
+  }
+
+  private CompletionStage<Outcome> settle(OrderMessage order, String gid, List<Branch> branches, int round) {
+    if (round >= MAX_ROUNDS) {
+      // DTM keeps changing its mind under us (should not happen): treat it as trouble and come back.
+      return retrier.untilDone("settle " + gid, () -> CompletableFuture.failedFuture(
+              new IllegalStateException("no stable state after " + MAX_ROUNDS + " rounds")))
+          .thenCompose(x -> settle(order, gid, branches, 0));
+    }
+    return retrier.untilDone("query " + gid, () -> dtm.query(gid)).thenCompose(state -> {
+      switch (state.status()) {
+        case NONE:
+          return fresh(order, gid, branches, round);
+        case PREPARED:
+          log.info("{} found prepared: resuming it", gid);
+          return proceed(order, gid, branches, state, round);
+        case SUBMITTED:
+        case SUCCEED:
+          return CompletableFuture.completedFuture(Outcome.confirmed(Outcome.Kind.ALREADY_CONFIRMED));
+        default:
+          String reason = state.rollbackReason() == null || state.rollbackReason().isBlank()
+              ? "ABORTED: global transaction " + state.status().name().toLowerCase(java.util.Locale.ROOT)
+                  + " in DTM (timed out or aborted earlier)"
+              : state.rollbackReason();
+          return cancelled(order, reason, Outcome.Kind.ALREADY_CANCELLED);
+      }
+    });
+  }
+
+  private CompletionStage<Outcome> fresh(OrderMessage order, String gid, List<Branch> branches, int round) {
+    checkpoint.reached(Checkpoint.Step.BEFORE_PREPARE, gid, "");
+    return onRefusedSettle(retrier.untilDone("prepare " + gid, () -> dtm.prepare(gid)), order, gid, branches, round, () -> {
+      checkpoint.reached(Checkpoint.Step.AFTER_PREPARE, gid, "");
+      return proceed(order, gid, branches, GlobalState.none(), round);
+    });
+  }
+
+  private CompletionStage<Outcome> proceed(OrderMessage order, String gid, List<Branch> branches,
+      GlobalState state, int round) {
+    List<CompletableFuture<Void>> registrations = new ArrayList<>();
+    for (Branch b : branches) {
+      if (!state.registeredBranches().contains(b.id())) {
+        registrations.add(retrier.untilDone("register " + gid + "/" + b.id(), () -> dtm.register(gid, b)).toCompletableFuture());
+      }
+    }
+    CompletableFuture<Void> registered = CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new));
+    return onRefusedSettle(registered, order, gid, branches, round, () -> tryAll(order, gid, branches, round));
+  }
+
+  private CompletionStage<Outcome> tryAll(OrderMessage order, String gid, List<Branch> branches, int round) {
+    List<CompletableFuture<String>> tries = new ArrayList<>();
+    for (Branch b : branches) {
+      tries.add(retrier.within("try " + gid + "/" + b.name(), tryBudgetMillis, () -> dtm.tryBranch(gid, b))
+          .handle((ok, error) -> {
+            checkpoint.reached(Checkpoint.Step.AFTER_TRY, gid, b.id());
+            return error == null ? null : failureReason(b, Retrier.cause(error));
+          }).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new)).thenCompose(x -> {
+      String reason = null;
+      // A business refusal explains the order better than trouble elsewhere: prefer it.
+      for (CompletableFuture<String> t : tries) {
+        String r = t.join();
+        if (r != null && (reason == null || (r.startsWith("REFUSED") && !reason.startsWith("REFUSED")))) {
+          reason = r;
+        }
+      }
+      for (CompletableFuture<String> t : tries) {
+        if ("STOPPED".equals(t.join())) {
+          return CompletableFuture.failedFuture(new Stopped("trying " + gid));
+        }
+      }
+      if (reason == null) {
+        return submit(order, gid, branches, round);
+      }
+      String why = clip(reason);
+      Outcome.Kind kind = why.startsWith("REFUSED") ? Outcome.Kind.REFUSED : Outcome.Kind.TRY_FAILED;
+      return abort(order, gid, branches, why, kind, round);
+    });
+  }
+
+  private static String failureReason(Branch b, Throwable error) {
+    if (error instanceof Stopped) {
+      return "STOPPED";
+    }
+    if (error instanceof Error) {
+      throw (Error) error;
+    }
+    if (error instanceof Refused) {
+      return "REFUSED " + b.name() + ": " + error.getMessage();
+    }
+    return "TRY_FAILED " + b.name() + ": " + (error instanceof Trouble ? error.getMessage() : error.toString());
+  }
+
+  private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {
+    return onRefusedSettle(retrier.untilDone("submit " + gid, () -> dtm.submit(gid)), order, gid, branches, round, () -> {
+      checkpoint.reached(Checkpoint.Step.AFTER_SUBMIT, gid, "");
+      return CompletableFuture.completedFuture(Outcome.confirmed(Outcome.Kind.CONFIRMED));
+    });
+  }
+
+  private CompletionStage<Outcome> abort(OrderMessage order, String gid, List<Branch> branches,
+      String reason, Outcome.Kind kind, int round) {
+    return onRefusedSettle(retrier.untilDone("abort " + gid, () -> dtm.abort(gid, reason)), order, gid, branches, round, () -> {
+      checkpoint.reached(Checkpoint.Step.AFTER_ABORT, gid, "");
+      return cancelled(order, reason, kind);
+    });
+  }
+
+  /** Waits until the order row is CANCELLED with {@code reason} (DTM's Cancel runs asynchronously). */
+  private CompletionStage<Outcome> cancelled(OrderMessage order, String reason, Outcome.Kind kind) {
+    String gid = gid(order.getOrderId());
+    return retrier.untilDone("record cancellation " + gid, () -> ledger.recordCancellation(order, reason)
+            .thenApply(done -> {
+              if (!done) {
+                throw new IllegalStateException("order " + order.getOrderId() + " still live; DTM's Cancel pending");
+              }
+              return done;
+            }))
+        .thenApply(done -> new Outcome(kind, reason));
+  }
+
+  /**
+   * Runs {@code next} after {@code step} succeeded; when DTM refused the step, the transaction is
+   * not in the state we thought (another delivery or DTM's timeout decided): query and act again.
+   */
+  private CompletionStage<Outcome> onRefusedSettle(CompletionStage<?> step, OrderMessage order, String gid,
+      List<Branch> branches, int round, java.util.function.Supplier<CompletionStage<Outcome>> next) {
+    return step.handle((ok, error) -> {
+      if (error == null) {
+        return next.get();
+      }
+      Throwable c = Retrier.cause(error);
+      if (c instanceof Refused) {
+        log.info("{}: DTM refused a step ({}); querying its state again", gid, c.getMessage());
+        return settle(order, gid, branches, round + 1);
+      }
+      return CompletableFuture.<Outcome>failedFuture(c);
+    }).thenCompose(s -> s);
+  }
+
+  static String clip(String reason) {
+    String oneLine = reason.replace('\n', ' ');
+    return oneLine.length() <= MAX_REASON ? oneLine : oneLine.substring(0, MAX_REASON);
+  }
+}

@@ -1,0 +1,147 @@
+package io.seckill.consumer;
+
+import io.seckill.proto.OrderMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory stand-in for DTM's TCC state machine (prepare/register/submit/abort rules as in
+ * dtmsvr/api.go) plus scripted branch Try answers and the order ledger; for orchestration tests.
+ */
+final class FakeDtm implements Coordinator, OrderLedger {
+  static final class Tx {
+    GlobalState.Status status = GlobalState.Status.PREPARED;
+    final Set<String> branches = new HashSet<>();
+    String reason = "";
+  }
+
+  final Map<String, Tx> txs = Collections.synchronizedMap(new HashMap<>());
+  /** branch name -> scripted answers for its Try, consumed in order; the last one repeats. */
+  final Map<String, List<String>> tryScript = new HashMap<>();
+  final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  final Map<String, String> cancellations = Collections.synchronizedMap(new HashMap<>());
+  final AtomicInteger dtmDownFor = new AtomicInteger();
+  final AtomicInteger cancelPendingFor = new AtomicInteger();
+  final AtomicInteger registrations = new AtomicInteger();
+
+  void script(String branch, String... answers) {
+    tryScript.put(branch, new ArrayList<>(List.of(answers)));
+  }
+
+  Tx tx(String gid) {
+    return txs.get(gid);
+  }
+
+  long count(String prefix) {
+    return calls.stream().filter(c -> c.startsWith(prefix)).count();
+  }
+
+  private <T> CompletionStage<T> dtm(String call, java.util.function.Supplier<T> body) {
+    calls.add(call);
+    if (dtmDownFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(new Trouble("UNAVAILABLE: dtm down", null));
+    }
+    try {
+      return CompletableFuture.completedFuture(body.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public synchronized CompletionStage<GlobalState> query(String gid) {
+    return dtm("query " + gid, () -> {
+      Tx t = txs.get(gid);
+      return t == null ? GlobalState.none() : new GlobalState(t.status, Set.copyOf(t.branches), t.reason);
+    });
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> prepare(String gid) {
+    return dtm("prepare " + gid, () -> {
+      Tx t = txs.get(gid);
+      if (t == null) {
+        txs.put(gid, new Tx());
+      } else if (t.status != GlobalState.Status.PREPARED) {
+        throw new Refused("current status '" + t.status + "', cannot prepare");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> register(String gid, Branch branch) {
+    return dtm("register " + gid + " " + branch.id(), () -> {
+      Tx t = txs.get(gid);
+      if (t == null || t.status != GlobalState.Status.PREPARED) {
+        throw new Refused("no trans with gid " + gid + " status prepared");
+      }
+      if (!t.branches.add(branch.id())) {
+        throw new AssertionError("branch " + branch.id() + " of " + gid + " registered twice");
+      }
+      registrations.incrementAndGet();
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> tryBranch(String gid, Branch branch) {
+    String answer;
+    synchronized (this) {
+      calls.add("try " + gid + " " + branch.name());
+      List<String> script = tryScript.getOrDefault(branch.name(), List.of("OK"));
+      answer = script.size() > 1 ? script.remove(0) : script.get(0);
+    }
+    if (answer.equals("OK")) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (answer.startsWith("REFUSE ")) {
+      return CompletableFuture.failedFuture(new Refused(answer.substring(7)));
+    }
+    return CompletableFuture.failedFuture(new Trouble(answer, null));
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> submit(String gid) {
+    return dtm("submit " + gid, () -> {
+      Tx t = txs.get(gid);
+      if (t.status == GlobalState.Status.PREPARED) {
+        t.status = GlobalState.Status.SUBMITTED;
+      } else if (t.status != GlobalState.Status.SUBMITTED) {
+        throw new Refused("current status '" + t.status + "', cannot submit");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> abort(String gid, String reason) {
+    return dtm("abort " + gid, () -> {
+      Tx t = txs.get(gid);
+      if (t.status != GlobalState.Status.PREPARED && t.status != GlobalState.Status.ABORTING) {
+        throw new Refused("current status '" + t.status + "', cannot abort");
+      }
+      t.status = GlobalState.Status.ABORTING;
+      t.reason = reason;
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordCancellation(OrderMessage order, String reason) {
+    calls.add("cancellation " + order.getOrderId());
+    if (cancelPendingFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.completedFuture(false);
+    }
+    cancellations.putIfAbsent(order.getOrderId(), reason);
+    return CompletableFuture.completedFuture(true);
+  }
+}

@@ -1,0 +1,178 @@
+package io.seckill.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seckill.proto.OrderMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The poll loop against Kafka's MockConsumer, with transactions completed by the test. */
+class OrderConsumerTest {
+  private static final String TOPIC = "orders";
+  private final TopicPartition p0 = new TopicPartition(TOPIC, 0);
+  private final TopicPartition p1 = new TopicPartition(TOPIC, 1);
+  private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final Map<String, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+  private final List<String> dead = new CopyOnWriteArrayList<>();
+  private final Metrics metrics = new Metrics(100);
+  private OrderConsumer loop;
+  private Thread thread;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (loop != null) {
+      loop.stop();
+      running.values().forEach(f -> f.complete(Outcome.confirmed(Outcome.Kind.CONFIRMED)));
+      thread.join(10_000);
+    }
+    timer.shutdownNow();
+  }
+
+  private void start(int maxInFlight) {
+    OrderTransactions tx = order -> running.computeIfAbsent(order.getOrderId(), k -> new CompletableFuture<>());
+    DeadLetters dlq = (record, poison) -> {
+      dead.add(poison.reason().name());
+      return CompletableFuture.completedFuture(null);
+    };
+    Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), () -> false, (s, t) -> { });
+    loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, maxInFlight, Duration.ofMillis(5), Duration.ofMillis(1),
+        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), tx, dlq, retrier, metrics);
+    kafka.schedulePollTask(() -> {
+      kafka.rebalance(List.of(p0, p1));
+      kafka.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
+      kafka.updateEndOffsets(Map.of(p0, 0L, p1, 0L));
+    });
+    thread = new Thread(loop, "loop");
+    thread.start();
+  }
+
+  private void add(TopicPartition tp, long offset, String orderId) {
+    String json = "{\"orderId\":\"" + orderId + "\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":1}";
+    add(tp, offset, orderId, json);
+  }
+
+  private void add(TopicPartition tp, long offset, String key, String json) {
+    kafka.schedulePollTask(() -> kafka.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset,
+        key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private Long committed(TopicPartition tp) {
+    OffsetAndMetadata om = kafka.committed(java.util.Set.of(tp)).get(tp);
+    return om == null ? null : om.offset();
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private void finish(String orderId) {
+    running.get(orderId).complete(Outcome.confirmed(Outcome.Kind.CONFIRMED));
+  }
+
+  @Test
+  void commitsOnlyTheContiguousPrefixOfFinishedOrders() throws Exception {
+    start(16);
+    for (int i = 0; i < 4; i++) {
+      add(p0, i, "o" + i);
+    }
+    eventually("all four started", () -> running.size() == 4);
+    finish("o1");
+    finish("o3");
+    Thread.sleep(100);
+    assertNull(committed(p0), "o0 is still running: nothing may be committed");
+    finish("o0");
+    eventually("commit 2", () -> Long.valueOf(2).equals(committed(p0)));
+    Thread.sleep(50);
+    assertEquals(2L, committed(p0), "o2 still running");
+    finish("o2");
+    eventually("commit 4", () -> Long.valueOf(4).equals(committed(p0)));
+  }
+
+  @Test
+  void pausesAtTheInFlightLimitAndResumes() throws Exception {
+    start(2);
+    for (int i = 0; i < 5; i++) {
+      add(p0, i, "q" + i);
+    }
+    eventually("two started", () -> running.size() == 2);
+    eventually("paused", () -> kafka.paused().containsAll(List.of(p0, p1)));
+    Thread.sleep(100);
+    assertEquals(2, running.size(), "no third transaction while two are in flight");
+    assertEquals(2, metrics.inFlight());
+    finish("q0");
+    eventually("third started", () -> running.size() == 3);
+    finish("q1");
+    finish("q2");
+    eventually("all started", () -> running.size() == 5);
+    finish("q3");
+    finish("q4");
+    eventually("all committed", () -> Long.valueOf(5).equals(committed(p0)));
+    eventually("resumed", () -> kafka.paused().isEmpty());
+  }
+
+  @Test
+  void poisonGoesToTheDlqAndThePartitionMovesOn() throws Exception {
+    start(16);
+    add(p1, 0, "bad", "not json");
+    add(p1, 1, "x", "{\"orderId\":\"x\",\"userId\":1,\"productId\":1,\"quantity\":99,\"amountCents\":1}");
+    add(p1, 2, "ok1");
+    eventually("order after poison started", () -> running.containsKey("ok1"));
+    finish("ok1");
+    eventually("committed past the poison", () -> Long.valueOf(3).equals(committed(p1)));
+    assertEquals(List.of("NOT_JSON", "QUANTITY_OUT_OF_RANGE"), dead);
+  }
+
+  @Test
+  void theSameOrderTwiceRunsOneAfterTheOther() throws Exception {
+    start(16);
+    add(p0, 0, "dup");
+    add(p0, 1, "dup");
+    eventually("first started", () -> running.containsKey("dup"));
+    Thread.sleep(50);
+    assertEquals(2, metrics.inFlight(), "both counted in flight");
+    CompletableFuture<Outcome> first = running.remove("dup");
+    first.complete(Outcome.confirmed(Outcome.Kind.CONFIRMED));
+    eventually("second started after the first finished", () -> running.containsKey("dup"));
+    finish("dup");
+    eventually("both committed", () -> Long.valueOf(2).equals(committed(p0)));
+  }
+
+  @Test
+  void anUnfinishedOrderIsNotCommittedAtShutdown() throws Exception {
+    start(16);
+    add(p0, 0, "s0");
+    add(p0, 1, "s1");
+    eventually("started", () -> running.size() == 2);
+    finish("s1");
+    running.get("s0").completeExceptionally(new Stopped("test"));
+    loop.stop();
+    assertTrue(loop.awaitFinished(Duration.ofSeconds(5)));
+    assertFalse(loop.running());
+    loop = null;
+  }
+}

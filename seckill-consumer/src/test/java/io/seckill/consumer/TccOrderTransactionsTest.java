@@ -1,0 +1,181 @@
+package io.seckill.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seckill.proto.OrderMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TccOrderTransactionsTest {
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final FakeDtm dtm = new FakeDtm();
+  private final Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), stopping::get, (s, t) -> { });
+  private final BranchPlan plan = new BranchPlan("h:1", "h:2", "h:3", "h:4");
+
+  @AfterEach
+  void stopTimer() {
+    timer.shutdownNow();
+  }
+
+  private TccOrderTransactions runner(Checkpoint checkpoint) {
+    return new TccOrderTransactions(dtm, dtm, plan, retrier, 200, checkpoint);
+  }
+
+  private static OrderMessage order(String id, long couponId) {
+    return OrderMessage.newBuilder().setOrderId(id).setUserId(1).setProductId(2).setQuantity(1)
+        .setCouponId(couponId).setAmountCents(100).build();
+  }
+
+  private static Outcome await(java.util.concurrent.CompletionStage<Outcome> s) throws Exception {
+    return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void allTriesOkSubmitsWithOneBranchPerService() throws Exception {
+    Outcome o = await(runner(Checkpoint.NONE).run(order("a", 9)));
+    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-a").status);
+    assertEquals(java.util.Set.of("01", "02", "03", "04"), dtm.tx("seckill-a").branches);
+    assertEquals(1, dtm.count("submit"));
+    assertEquals(0, dtm.count("abort"));
+  }
+
+  @Test
+  void noCouponMeansNoCouponBranch() throws Exception {
+    await(runner(Checkpoint.NONE).run(order("b", 0)));
+    assertEquals(java.util.Set.of("01", "02", "03"), dtm.tx("seckill-b").branches);
+    assertEquals(0, dtm.count("try seckill-b coupon"));
+    assertEquals(1, dtm.count("try seckill-b pay"));
+  }
+
+  @Test
+  void businessRefusalAbortsWithTheReasonAndRecordsIt() throws Exception {
+    dtm.script("product", "REFUSE SOLD_OUT");
+    dtm.script("pay", "UNAVAILABLE: flaky");
+    Outcome o = await(runner(Checkpoint.NONE).run(order("c", 0)));
+    assertEquals(Outcome.Kind.REFUSED, o.kind());
+    assertEquals("REFUSED product: SOLD_OUT", o.reason(), "a refusal explains the order better than trouble");
+    assertEquals(GlobalState.Status.ABORTING, dtm.tx("seckill-c").status);
+    assertEquals("REFUSED product: SOLD_OUT", dtm.tx("seckill-c").reason);
+    assertEquals("REFUSED product: SOLD_OUT", dtm.cancellations.get("c"));
+    assertEquals(0, dtm.count("submit"));
+  }
+
+  @Test
+  void tryTroubleIsRetriedWithinTheBudget() throws Exception {
+    dtm.script("product", "UNAVAILABLE: a", "UNAVAILABLE: b", "OK");
+    Outcome o = await(runner(Checkpoint.NONE).run(order("d", 0)));
+    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    assertEquals(3, dtm.count("try seckill-d product"));
+  }
+
+  @Test
+  void tryTroublePastTheBudgetIsAnHonestTryFailedCancellation() throws Exception {
+    dtm.script("coupon", "UNAVAILABLE: coupon-rpc down");
+    Outcome o = await(runner(Checkpoint.NONE).run(order("e", 4)));
+    assertEquals(Outcome.Kind.TRY_FAILED, o.kind());
+    assertEquals("TRY_FAILED coupon: UNAVAILABLE: coupon-rpc down", o.reason());
+    assertEquals(GlobalState.Status.ABORTING, dtm.tx("seckill-e").status);
+    assertTrue(dtm.count("try seckill-e coupon") > 1, "retried before giving up");
+    assertFalse(o.reason().startsWith("REFUSED"), "trouble is never reported as a business refusal");
+  }
+
+  @Test
+  void dtmTroubleIsRetriedAndNeverBecomesAnOutcome() throws Exception {
+    dtm.dtmDownFor.set(6);
+    Outcome o = await(runner(Checkpoint.NONE).run(order("f", 0)));
+    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    assertEquals(1, dtm.count("submit seckill-f") - 0, "one successful submit");
+    assertEquals(0, dtm.count("abort"));
+  }
+
+  @Test
+  void aStopWhileWaitingOutTroubleHandsTheOrderBack() {
+    dtm.dtmDownFor.set(Integer.MAX_VALUE);
+    CompletableFuture<Outcome> f = runner(Checkpoint.NONE).run(order("g", 0)).toCompletableFuture();
+    stopping.set(true);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(Stopped.class, e.getCause());
+    assertTrue(dtm.txs.isEmpty());
+  }
+
+  @Test
+  void theCancellationWaitsForDtmsCancelOfTheOrderRow() throws Exception {
+    dtm.script("order", "REFUSE DUPLICATE_ORDER");
+    dtm.cancelPendingFor.set(3);
+    Outcome o = await(runner(Checkpoint.NONE).run(order("h", 0)));
+    assertEquals(Outcome.Kind.REFUSED, o.kind());
+    assertEquals(4, dtm.count("cancellation h"));
+    assertEquals("REFUSED order: DUPLICATE_ORDER", dtm.cancellations.get("h"));
+  }
+
+  @Test
+  void aSubmitRefusedBecauseDtmTimedOutEndsCancelled() throws Exception {
+    Checkpoint timeout = (step, gid, detail) -> {
+      if (step == Checkpoint.Step.AFTER_TRY && detail.equals("01")) {
+        dtm.tx(gid).status = GlobalState.Status.ABORTING;  // DTM's cron moved it on
+      }
+    };
+    Outcome o = await(runner(timeout).run(order("i", 0)));
+    assertEquals(Outcome.Kind.ALREADY_CANCELLED, o.kind());
+    assertTrue(dtm.cancellations.get("i").startsWith("ABORTED"));
+  }
+
+  /** A crash at {@code step}: the first delivery dies there, a fresh runner gets the redelivery. */
+  @ParameterizedTest
+  @EnumSource(Checkpoint.Step.class)
+  void everyCrashPointEndsInOneOutcome(Checkpoint.Step step) throws Exception {
+    boolean refused = step == Checkpoint.Step.AFTER_ABORT;
+    if (refused) {
+      dtm.script("product", "REFUSE SOLD_OUT");
+    }
+    Checkpoint crash = (reached, gid, detail) -> {
+      if (reached == step && (step != Checkpoint.Step.AFTER_TRY || detail.equals("02"))) {
+        throw new SimulatedCrash();
+      }
+    };
+    CompletableFuture<Outcome> first = runner(crash).run(order("k", 0)).toCompletableFuture();
+    ExecutionException died = assertThrows(ExecutionException.class, () -> first.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(SimulatedCrash.class, Retrier.cause(died));
+
+    Outcome second = await(runner(Checkpoint.NONE).run(order("k", 0)));
+    FakeDtm.Tx tx = dtm.tx("seckill-k");
+    if (refused) {
+      assertEquals(Outcome.Kind.ALREADY_CANCELLED, second.kind());
+      assertEquals(GlobalState.Status.ABORTING, tx.status);
+      assertEquals("REFUSED product: SOLD_OUT", dtm.cancellations.get("k"));
+    } else {
+      assertTrue(second.kind().confirmed(), second.toString());
+      assertEquals(step == Checkpoint.Step.AFTER_SUBMIT ? Outcome.Kind.ALREADY_CONFIRMED : Outcome.Kind.CONFIRMED, second.kind());
+      assertEquals(GlobalState.Status.SUBMITTED, tx.status);
+      assertEquals(1, dtm.count("submit seckill-k"), "one decision only");
+    }
+    assertEquals(3, dtm.registrations.get(), "each branch registered exactly once across both lives");
+  }
+
+  @Test
+  void aThirdDeliveryChangesNothing() throws Exception {
+    await(runner(Checkpoint.NONE).run(order("m", 0)));
+    long callsBefore = dtm.calls.size();
+    Outcome again = await(runner(Checkpoint.NONE).run(order("m", 0)));
+    assertEquals(Outcome.Kind.ALREADY_CONFIRMED, again.kind());
+    assertEquals(callsBefore + 1, dtm.calls.size(), "only a status query");
+  }
+
+  static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+}

@@ -1,0 +1,79 @@
+package io.seckill.runtime;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+
+/** A service's own database: one HikariCP pool and the MyBatis session factory over it. */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final SqlSessionFactory sessions;
+
+  private Database(HikariDataSource pool, SqlSessionFactory sessions) {
+    this.pool = pool;
+    this.sessions = sessions;
+  }
+
+  /**
+   * Opens the pool from the {@code db.*} settings and registers the annotated mapper interfaces.
+   * Fails at once when the database cannot be reached, so a misconfigured service never starts.
+   */
+  public static Database open(ServiceConfig config, String poolName, Class<?>... mappers) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName(poolName);
+    hc.setJdbcUrl(jdbcUrl(config));
+    hc.setUsername(config.string(ServiceConfig.DB_USER));
+    hc.setPassword(config.stringOrEmpty(ServiceConfig.DB_PASSWORD));
+    hc.setMaximumPoolSize(config.integer(ServiceConfig.DB_POOL_SIZE, 1, 500));
+    // Below DTM's 3 s branch deadline: a starved pool answers UNAVAILABLE in time for DTM to retry.
+    hc.setConnectionTimeout(config.integer(ServiceConfig.DB_CONNECTION_TIMEOUT_MS, 250, 600_000));
+    // MyBatis switches autocommit off per transaction; the pool's default stays on for plain reads.
+    hc.setAutoCommit(true);
+    HikariDataSource pool = new HikariDataSource(hc);
+    try {
+      return new Database(pool, sessionFactory(pool, mappers));
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** The JDBC URL the {@code db.*} settings describe. */
+  public static String jdbcUrl(ServiceConfig config) {
+    String params = config.stringOrEmpty(ServiceConfig.DB_PARAMS);
+    return "jdbc:mysql://" + config.string(ServiceConfig.DB_HOST) + ":"
+        + config.integer(ServiceConfig.DB_PORT, 1, 65535) + "/" + config.string(ServiceConfig.DB_NAME)
+        + (params.isEmpty() ? "" : "?" + params);
+  }
+
+  /** A MyBatis session factory over {@code dataSource} with the given annotated mappers. */
+  public static SqlSessionFactory sessionFactory(DataSource dataSource, Class<?>... mappers) {
+    Configuration configuration = new Configuration(new Environment("service", new JdbcTransactionFactory(), dataSource));
+    configuration.setMapUnderscoreToCamelCase(true);
+    for (Class<?> mapper : mappers) {
+      configuration.addMapper(mapper);
+    }
+    return new SqlSessionFactoryBuilder().build(configuration);
+  }
+
+  /** The MyBatis session factory; the barrier opens its transactions from it. */
+  public SqlSessionFactory sessions() {
+    return sessions;
+  }
+
+  /** The pooled data source, for JDBC-level tools and tests. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** Closes the pool; in-flight transactions must have finished. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,42 @@
+package io.seckill.runtime;
+
+import java.util.regex.Pattern;
+
+/**
+ * Field checks shared by the branch services. Each throws IllegalArgumentException naming the field,
+ * which {@code BranchStatus} turns into INVALID_ARGUMENT.
+ */
+public final class Requests {
+  // The order id format of DESIGN.md: it is also part of the DTM gid, so it must stay short and plain.
+  private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private Requests() {
+  }
+
+  /** {@code value} when it is a valid order id (1-64 chars of [A-Za-z0-9_-]). */
+  public static String orderId(String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("order_id is required");
+    }
+    if (!ORDER_ID.matcher(value).matches()) {
+      throw new IllegalArgumentException("order_id must be 1-64 chars of [A-Za-z0-9_-]");
+    }
+    return value;
+  }
+
+  /** {@code value} when it is positive. */
+  public static long positive(String field, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(field + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  /** {@code value} when it is not negative. */
+  public static long notNegative(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must not be negative, got " + value);
+    }
+    return value;
+  }
+}

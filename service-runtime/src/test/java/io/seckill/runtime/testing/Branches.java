@@ -1,0 +1,35 @@
+package io.seckill.runtime.testing;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.seckill.dtm.DtmHeaders;
+import io.seckill.dtm.TccOp;
+import io.seckill.dtm.branch.BranchContext;
+import java.util.UUID;
+
+/** Test helpers for DTM branch calls: fresh gids, branch contexts and the dtm-* headers. */
+public final class Branches {
+  private Branches() {
+  }
+
+  /** A gid no other test run uses. */
+  public static String newGid(String prefix) {
+    return prefix + "-" + UUID.randomUUID();
+  }
+
+  /** The context of branch "01" of {@code gid} doing {@code op}. */
+  public static BranchContext context(String gid, TccOp op) {
+    return new BranchContext(gid, DtmHeaders.TCC, "01", op, "");
+  }
+
+  /** A client interceptor that sends the dtm-* headers of branch "01" of {@code gid} doing {@code op}. */
+  public static ClientInterceptor headers(String gid, TccOp op) {
+    Metadata md = new Metadata();
+    md.put(DtmHeaders.GID, gid);
+    md.put(DtmHeaders.TRANS_TYPE, DtmHeaders.TCC);
+    md.put(DtmHeaders.BRANCH_ID, "01");
+    md.put(DtmHeaders.OP, op.wire());
+    return MetadataUtils.newAttachHeadersInterceptor(md);
+  }
+}

@@ -1,0 +1,150 @@
+# shellcheck shell=bash
+# Shared settings and helpers of ./seckill: env keys with their defaults, private dirs, logging,
+# pid files and process identity, bounded waits. Sourced first (files in stack/lib/ load in name order).
+
+# --- settings: every key can be overridden from the environment ---------------------------------
+: "${SECKILL_DB_PORT:=3306}"
+: "${SECKILL_REDIS_PORT:=6379}"
+: "${SECKILL_KAFKA_PORT:=9092}"
+: "${SECKILL_KAFKA_CONTROLLER_PORT:=9093}"
+: "${SECKILL_DTM_HTTP_PORT:=36789}"
+: "${SECKILL_DTM_GRPC_PORT:=36790}"
+: "${SECKILL_DB_USER:=seckill}"
+: "${SECKILL_DB_PASSWORD:=seckill}"
+: "${SECKILL_DTM_STORE:=mysql}"
+: "${SECKILL_TOOLS_DIR:=${HOME}/.cache/seckill/tools}"
+: "${SECKILL_JAVA_OPTS:=-Xmx256m}"
+: "${SECKILL_KAFKA_HEAP:=512m}"
+: "${SECKILL_DB_BUFFER_POOL:=512M}"
+: "${SECKILL_DB_MAX_CONNECTIONS:=600}"
+# Upper bound, in seconds, for any one part to answer after it was started.
+: "${SECKILL_WAIT_SECONDS:=120}"
+export SECKILL_DB_PORT SECKILL_REDIS_PORT SECKILL_KAFKA_PORT SECKILL_KAFKA_CONTROLLER_PORT \
+  SECKILL_DTM_HTTP_PORT SECKILL_DTM_GRPC_PORT SECKILL_DB_USER SECKILL_DB_PASSWORD \
+  SECKILL_DTM_STORE SECKILL_TOOLS_DIR SECKILL_JAVA_OPTS
+
+readonly DTM_VERSION=v1.19.0
+readonly GRPCURL_VERSION=v1.9.3
+readonly KAFKA_VERSION=4.3.1
+
+# --- private dirs inside the checkout (git-ignored) ----------------------------------------------
+STACK_DIR="${SECKILL_ROOT}/.stack"
+LOG_DIR="${STACK_DIR}/logs"
+RUN_DIR="${STACK_DIR}/run"
+DATA_DIR="${STACK_DIR}/data"
+CONF_DIR="${STACK_DIR}/conf"
+
+KAFKA_HOME="${SECKILL_TOOLS_DIR}/kafka-${KAFKA_VERSION}"
+DTM_BIN="${SECKILL_TOOLS_DIR}/dtm-${DTM_VERSION}"
+GRPCURL_BIN="${SECKILL_TOOLS_DIR}/grpcurl-${GRPCURL_VERSION}"
+
+# The infrastructure in start order; `down` walks it backwards. Services come from stack/services.conf.
+INFRA_PARTS=(mariadb redis kafka dtm)
+
+ensure_dirs() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_DIR" "$SECKILL_TOOLS_DIR"
+}
+
+# --- output -------------------------------------------------------------------------------------
+say() { printf '[seckill] %s\n' "$*" >&2; }
+warn() { printf '[seckill] WARNING: %s\n' "$*" >&2; }
+
+# fail PART REASON: name the failing part, why, and where its log is, then give up.
+fail() {
+  local part=$1 reason=$2 log="${LOG_DIR}/${1}.log"
+  printf '[seckill] FAILED: %s: %s\n' "$part" "$reason" >&2
+  if [[ -s "$log" ]]; then
+    printf '[seckill]   log: %s (last lines below)\n' "$log" >&2
+    tail -n 15 "$log" | sed 's/^/    | /' >&2
+  else
+    printf '[seckill]   log: %s\n' "$log" >&2
+  fi
+  exit 1
+}
+
+die() { printf '[seckill] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- processes ------------------------------------------------------------------------------------
+pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
+log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
+
+read_pid() {
+  local f; f=$(pid_file "$1")
+  [[ -s "$f" ]] && tr -dc '0-9' < "$f" || true
+}
+
+# pid_matches PID PATTERN: the process is alive and its command line contains PATTERN, so a
+# recycled pid of some unrelated process is never mistaken for (or killed as) one of ours.
+pid_matches() {
+  local pid=$1 pattern=$2 cmdline
+  [[ -n "$pid" && -r "/proc/${pid}/cmdline" ]] || return 1
+  cmdline=$(tr '\0' ' ' < "/proc/${pid}/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *"$pattern"* ]]
+}
+
+# running_pid PART: print the pid of PART when it is alive and really ours.
+running_pid() {
+  local part=$1 pid
+  pid=$(read_pid "$part")
+  if pid_matches "$pid" "$(part_call "$part" identity)"; then printf '%s' "$pid"; fi
+}
+
+# spawn PART CMD...: start CMD detached in its own session, output to the part's log, pid to its pid file.
+spawn() {
+  local part=$1; shift
+  local log; log=$(log_file "$part")
+  printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$part" >> "$log"
+  setsid "$@" >> "$log" 2>&1 < /dev/null &
+  echo $! > "$(pid_file "$part")"
+}
+
+# stop_pid PART PID GRACE: SIGTERM, wait up to GRACE seconds, then SIGKILL; returns once it is gone.
+stop_pid() {
+  local part=$1 pid=$2 grace=$3 i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 5; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  warn "$part (pid $pid) ignored SIGTERM for ${grace}s: sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  die "$part (pid $pid) survived SIGKILL"
+}
+
+# --- network --------------------------------------------------------------------------------------
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# port_owner PORT: a short description of whoever listens on PORT, for error messages.
+port_owner() {
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1 || true
+}
+
+# wait_for PART: poll PART's readiness (P_ready, else its health check) until it passes, for at most SECKILL_WAIT_SECONDS.
+# Fails naming the part when its process died or the deadline passed.
+wait_for() {
+  local part=$1 deadline=$((SECONDS + SECKILL_WAIT_SECONDS))
+  while ((SECONDS < deadline)); do
+    if declare -F "${part}_ready" > /dev/null; then
+      if "${part}_ready"; then return 0; fi
+    elif part_call "$part" healthy; then
+      return 0
+    fi
+    [[ -n "$(running_pid "$part")" ]] || fail "$part" "the process exited during start-up"
+    sleep 0.5
+  done
+  fail "$part" "no healthy answer within ${SECKILL_WAIT_SECONDS}s (SECKILL_WAIT_SECONDS)"
+}
+
+# part_call PART ACTION: dispatch to <part>_<action> for infrastructure, service_<action> otherwise.
+part_call() {
+  local part=$1 action=$2
+  if declare -F "${part}_${action}" > /dev/null; then
+    "${part}_${action}"
+  else
+    service_"$action" "$part"
+  fi
+}

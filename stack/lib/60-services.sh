@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# The Java services listed in stack/services.conf (format documented there).
+
+SERVICES_CONF="${SECKILL_ROOT}/stack/services.conf"
+declare -A SVC_MODULE=() SVC_MAIN=() SVC_PORT=() SVC_HEALTH=() SVC_PORT_ENV=()
+SERVICES=()
+
+load_services() {
+  local line name module main port health lineno=0
+  [[ -f "$SERVICES_CONF" ]] || return 0
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    lineno=$((lineno + 1))
+    line="${line%%#*}"
+    line="${line//[[:space:]]/}"
+    [[ -n "$line" ]] || continue
+    IFS='|' read -r name module main port health <<< "$line"
+    [[ "$name" =~ ^[a-z0-9][a-z0-9-]*$ && -n "$module" && -n "$main" && -n "$port" && -n "$health" ]] \
+      || die "${SERVICES_CONF}:${lineno}: expected name|module-dir|main-class|port|health, got '${line}'"
+    [[ " ${INFRA_PARTS[*]} " != *" $name "* ]] || die "${SERVICES_CONF}:${lineno}: '$name' is an infrastructure part"
+    [[ -z "${SVC_MODULE[$name]:-}" ]] || die "${SERVICES_CONF}:${lineno}: service '$name' listed twice"
+    [[ "$health" == grpc || "$health" == http:/* ]] \
+      || die "${SERVICES_CONF}:${lineno}: health must be grpc or http:/path, got '$health'"
+    if [[ "$port" =~ ^([A-Z_][A-Z0-9_]*)=([0-9]+)$ ]]; then
+      SVC_PORT_ENV[$name]=${BASH_REMATCH[1]}
+      port=${!BASH_REMATCH[1]:-${BASH_REMATCH[2]}}
+    fi
+    [[ "$port" =~ ^[0-9]+$ ]] || die "${SERVICES_CONF}:${lineno}: port must be a number or ENV_KEY=number, got '$port'"
+    SERVICES+=("$name")
+    SVC_MODULE[$name]=$module SVC_MAIN[$name]=$main SVC_PORT[$name]=$port SVC_HEALTH[$name]=$health
+  done < "$SERVICES_CONF"
+}
+
+is_service() { [[ -n "${SVC_MODULE[$1]:-}" ]]; }
+
+service_jar() { printf '%s/%s/target/%s.jar' "$SECKILL_ROOT" "${SVC_MODULE[$1]}" "${SVC_MODULE[$1]}"; }
+
+service_port() { printf '%s' "${SVC_PORT[$1]}"; }
+service_identity() { printf -- '-Dseckill.service=%s -Dseckill.stack=%s' "$1" "$STACK_DIR"; }
+
+service_healthy() {
+  local name=$1 port=${SVC_PORT[$1]} health=${SVC_HEALTH[$1]}
+  [[ -n "$(running_pid "$name")" ]] || return 1
+  if [[ "$health" == grpc ]]; then
+    "$GRPCURL_BIN" -plaintext -max-time 2 -import-path "${SECKILL_ROOT}/stack/proto" -proto health.proto \
+      "127.0.0.1:${port}" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"'
+  else
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:${port}${health#http:}")" == 200 ]]
+  fi
+}
+
+# build_services_if_needed: one reactor install when any service jar is missing.
+build_services_if_needed() {
+  local name missing=()
+  for name in "${SERVICES[@]}"; do
+    [[ -f "$(service_jar "$name")" ]] || missing+=("$name")
+  done
+  ((${#missing[@]} > 0)) || return 0
+  say "building the services (missing jars: ${missing[*]}; log: ${LOG_DIR}/build.log)"
+  (cd "$SECKILL_ROOT" && ./mvnw -B -q -DskipTests install) > "${LOG_DIR}/build.log" 2>&1 \
+    || fail build "./mvnw -B -q -DskipTests install failed"
+  for name in "${missing[@]}"; do
+    [[ -f "$(service_jar "$name")" ]] || fail "$name" "the build produced no $(service_jar "$name")"
+  done
+}
+
+service_start() {
+  local name=$1 module=${SVC_MODULE[$1]} jar
+  jar=$(service_jar "$name")
+  [[ -f "$jar" ]] || fail "$name" "missing $jar (run ./mvnw -B -DskipTests install)"
+  if [[ -n "${SVC_PORT_ENV[$name]:-}" ]]; then export "${SVC_PORT_ENV[$name]}=${SVC_PORT[$name]}"; fi
+  # The -D markers identify the process as ours (see pid_matches); word splitting of
+  # SECKILL_JAVA_OPTS is intended, it holds several JVM options.
+  # shellcheck disable=SC2086
+  (cd "$SECKILL_ROOT" && spawn "$name" java $SECKILL_JAVA_OPTS "-Dseckill.service=${name}" \
+    "-Dseckill.stack=${STACK_DIR}" -cp "${jar}:${SECKILL_ROOT}/${module}/target/lib/*" "${SVC_MAIN[$name]}")
+}
+
+service_stop_grace() { printf 20; }

@@ -1,0 +1,259 @@
+package io.seckill.verify;
+
+import io.seckill.verify.Snapshot.Coupon;
+import io.seckill.verify.Snapshot.Order;
+import io.seckill.verify.Snapshot.Payment;
+import io.seckill.verify.Snapshot.Product;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads the four service databases (and DTM's, when it lives in MariaDB). All five schemas live on
+ * one MariaDB server in this stack, so one connection reads them all; every query is parameterized.
+ */
+public final class Databases implements AutoCloseable {
+  /** IN-lists are sent in chunks of this size, well under the server's placeholder limit. */
+  private static final int CHUNK = 500;
+
+  private final VerifierConfig config;
+  private Connection connection;
+
+  /** Databases of {@code config}; connects lazily and reconnects after a failure (MariaDB restarts). */
+  public Databases(VerifierConfig config) {
+    this.config = config;
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null || !connection.isValid(2)) {
+      closeQuietly();
+      connection = DriverManager.getConnection(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+      // Each read is its own statement; autocommit with READ COMMITTED sees every committed change at once.
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      connection.setAutoCommit(true);
+    }
+    return connection;
+  }
+
+  /** Stock rows of the range. */
+  public List<Product> products(ProductRange range) throws SQLException {
+    String sql = "SELECT id, initial_stock, available, frozen, sold FROM " + config.schema("product")
+        + ".product WHERE id BETWEEN ? AND ? ORDER BY id";
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      ps.setLong(1, range.from());
+      ps.setLong(2, range.to());
+      List<Product> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Product(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Order rows of the range. */
+  public List<Order> orders(ProductRange range) throws SQLException {
+    String sql = "SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason FROM "
+        + config.schema("order") + ".orders WHERE product_id BETWEEN ? AND ?";
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      ps.setLong(1, range.from());
+      ps.setLong(2, range.to());
+      try (ResultSet rs = ps.executeQuery()) {
+        return orderRows(rs);
+      }
+    }
+  }
+
+  /** Order rows with the given ids, wherever their product is (ids the caller expected to see). */
+  public List<Order> ordersById(Collection<String> ids) throws SQLException {
+    String sql = "SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason FROM "
+        + config.schema("order") + ".orders WHERE order_id IN ";
+    return inChunks(sql, new ArrayList<>(ids), rs -> {
+      try {
+        return orderRows(rs);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static List<Order> orderRows(ResultSet rs) throws SQLException {
+    List<Order> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(new Order(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getLong(6),
+          rs.getString(7), rs.getString(8)));
+    }
+    return out;
+  }
+
+  /** Every coupon (whole-stack runs). */
+  public List<Coupon> allCoupons() throws SQLException {
+    try (PreparedStatement ps = connection().prepareStatement(
+        "SELECT id, user_id, status, order_id FROM " + config.schema("coupon") + ".coupon");
+        ResultSet rs = ps.executeQuery()) {
+      return couponRows(rs);
+    }
+  }
+
+  /** Coupons with one of {@code ids} or held by one of {@code orderIds}. */
+  public List<Coupon> coupons(Collection<Long> ids, Collection<String> orderIds) throws SQLException {
+    Map<Long, Coupon> out = new LinkedHashMap<>();
+    String base = "SELECT id, user_id, status, order_id FROM " + config.schema("coupon") + ".coupon WHERE ";
+    for (Coupon c : inChunks(base + "id IN ", new ArrayList<>(ids), Databases::couponRowsUnchecked)) {
+      out.put(c.id(), c);
+    }
+    for (Coupon c : inChunks(base + "order_id IN ", new ArrayList<>(orderIds), Databases::couponRowsUnchecked)) {
+      out.put(c.id(), c);
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  private static List<Coupon> couponRowsUnchecked(ResultSet rs) {
+    try {
+      return couponRows(rs);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Coupon> couponRows(ResultSet rs) throws SQLException {
+    List<Coupon> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(new Coupon(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+    }
+    return out;
+  }
+
+  /** Every payment (whole-stack runs). */
+  public List<Payment> allPayments() throws SQLException {
+    try (PreparedStatement ps = connection().prepareStatement(
+        "SELECT order_id, user_id, amount_cents, status FROM " + config.schema("pay") + ".payment");
+        ResultSet rs = ps.executeQuery()) {
+      return paymentRows(rs);
+    }
+  }
+
+  /** Payments of {@code orderIds}. */
+  public List<Payment> payments(Collection<String> orderIds) throws SQLException {
+    return inChunks("SELECT order_id, user_id, amount_cents, status FROM " + config.schema("pay")
+        + ".payment WHERE order_id IN ", new ArrayList<>(orderIds), rs -> {
+          try {
+            return paymentRows(rs);
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private static List<Payment> paymentRows(ResultSet rs) throws SQLException {
+    List<Payment> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(new Payment(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+    }
+    return out;
+  }
+
+  /** gid -> status in DTM's MySQL storage for the given gids. */
+  public Map<String, String> dtmStatuses(Collection<String> gids) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String[]> rows = inChunks("SELECT gid, status FROM " + config.schema("dtm") + ".trans_global WHERE gid IN ",
+        new ArrayList<>(gids), rs -> {
+          List<String[]> r = new ArrayList<>();
+          try {
+            while (rs.next()) {
+              r.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+          return r;
+        });
+    rows.forEach(r -> out.put(r[0], r[1]));
+    return out;
+  }
+
+  /** Unfinished (prepared, submitted, aborting) transactions in DTM's MySQL storage whose gid starts with {@code prefix}. */
+  public List<Snapshot.GlobalTx> dtmUnfinished(String prefix) throws SQLException {
+    String sql = "SELECT gid, status FROM " + config.schema("dtm") + ".trans_global"
+        + " WHERE status IN ('prepared', 'submitted', 'aborting') AND gid LIKE ?";
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      ps.setString(1, likePrefix(prefix));
+      List<Snapshot.GlobalTx> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Snapshot.GlobalTx(rs.getString(1), rs.getString(2)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The payload DTM stored for one of {@code gid}'s branches whose URL contains {@code service}, if any. */
+  public byte[] dtmBranchPayload(String gid, String service) throws SQLException {
+    String sql = "SELECT bin_data FROM " + config.schema("dtm") + ".trans_branch_op WHERE gid = ? AND url LIKE ? LIMIT 1";
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      ps.setString(1, gid);
+      ps.setString(2, "%" + service + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** Runs {@code prefix (?, ?, ...)} over {@code values} in chunks and concatenates what {@code read} returns. */
+  private <T, V> List<T> inChunks(String prefix, List<V> values, Function<ResultSet, List<T>> read) throws SQLException {
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i += CHUNK) {
+      List<V> chunk = values.subList(i, Math.min(values.size(), i + CHUNK));
+      String sql = prefix + "(" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+      try (PreparedStatement ps = connection().prepareStatement(sql)) {
+        for (int j = 0; j < chunk.size(); j++) {
+          ps.setObject(j + 1, chunk.get(j));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          out.addAll(read.apply(rs));
+        }
+      } catch (IllegalStateException e) {
+        if (e.getCause() instanceof SQLException s) {
+          throw s;
+        }
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  /** The connection, for fixtures written by chaos runs and tests. */
+  public Connection jdbc() throws SQLException {
+    return connection();
+  }
+
+  static String likePrefix(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  private void closeQuietly() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // A dead connection (the server restarted) cannot be closed cleanly; it is dropped anyway.
+      }
+      connection = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+  }
+}
