@@ -82,11 +82,29 @@ pid_matches() {
   [[ "$cmdline" == *"$pattern"* ]]
 }
 
-# running_pid PART: print the pid of PART when it is alive and really ours.
+# owned PART PID: the part's extra ownership check, when it has one (P_owns).
+owned() {
+  if declare -F "${1}_owns" > /dev/null; then "${1}_owns" "$2"; else return 0; fi
+}
+
+# running_pid PART: print the pid of PART when it is alive and really ours. When the pid file is
+# missing or stale (e.g. .stack/run was wiped) a process carrying the part's identity is adopted
+# and its pid file rewritten, so `down` still stops it and `up` does not start a second one.
 running_pid() {
-  local part=$1 pid
+  local part=$1 pid identity candidate
+  identity=$(part_call "$part" identity)
   pid=$(read_pid "$part")
-  if pid_matches "$pid" "$(part_call "$part" identity)"; then printf '%s' "$pid"; fi
+  if pid_matches "$pid" "$identity" && owned "$part" "$pid"; then
+    printf '%s' "$pid"
+    return 0
+  fi
+  for candidate in $(pgrep -f -- "$(sed 's/[][\.*^$+?(){}|]/\\&/g' <<< "$identity")" || true); do
+    if pid_matches "$candidate" "$identity" && owned "$part" "$candidate"; then
+      [[ -d "$RUN_DIR" ]] && echo "$candidate" > "$(pid_file "$part")"
+      printf '%s' "$candidate"
+      return 0
+    fi
+  done
 }
 
 # spawn PART CMD...: start CMD detached in its own session, output to the part's log, pid to its pid file.
@@ -98,18 +116,26 @@ spawn() {
   echo $! > "$(pid_file "$part")"
 }
 
+# gone PID: the process no longer exists, or is a zombie (exited; only its parent must reap it,
+# e.g. when this very script started it with `start` a moment ago).
+gone() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  [[ "${stat##*) }" == Z* ]]
+}
+
 # stop_pid PART PID GRACE: SIGTERM, wait up to GRACE seconds, then SIGKILL; returns once it is gone.
 stop_pid() {
   local part=$1 pid=$2 grace=$3 i
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < grace * 5; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    gone "$pid" && return 0
     sleep 0.2
   done
   warn "$part (pid $pid) ignored SIGTERM for ${grace}s: sending SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    gone "$pid" && return 0
     sleep 0.2
   done
   die "$part (pid $pid) survived SIGKILL"

@@ -6,6 +6,9 @@ REDIS_DATA="${DATA_DIR}/redis"
 
 redis_port() { printf '%s' "$SECKILL_REDIS_PORT"; }
 redis_identity() { printf 'redis-server 127.0.0.1:%s' "$SECKILL_REDIS_PORT"; }
+# The process title names only the port, so also require that it runs in our data dir
+# (redis-server chdirs to --dir): another checkout's Redis on the same port is not ours.
+redis_owns() { [[ "$(readlink "/proc/$1/cwd" 2>/dev/null)" == "$REDIS_DATA" ]]; }
 
 # A PING over a plain TCP socket: needs no client binary.
 redis_ping() {

@@ -7,7 +7,7 @@ KAFKA_CONF="${CONF_DIR}/kafka-server.properties"
 # Topics the pipeline needs: name:partitions (6 lets up to six consumers share the orders).
 KAFKA_TOPICS=(seckill.orders:6 seckill.orders.dlq:1)
 
-kafka_port() { printf '%s' "$SECKILL_KAFKA_PORT"; }
+kafka_port() { printf '%s/%s' "$SECKILL_KAFKA_PORT" "$SECKILL_KAFKA_CONTROLLER_PORT"; }
 kafka_identity() { printf 'kafka.Kafka %s' "$KAFKA_CONF"; }
 
 # kafka_answers: send an ApiVersions (v0) request over a plain socket and check that the reply

@@ -48,16 +48,23 @@ service_healthy() {
   fi
 }
 
-# build_services_if_needed: one reactor install when any service jar is missing.
+# build_services_if_needed [NAME...]: when a jar of the named services (default: all) is missing,
+# build just those modules and what they depend on, in one reactor run.
 build_services_if_needed() {
-  local name missing=()
-  for name in "${SERVICES[@]}"; do
-    [[ -f "$(service_jar "$name")" ]] || missing+=("$name")
+  local name missing=() modules=()
+  (($# > 0)) || set -- "${SERVICES[@]}"
+  for name in "$@"; do
+    if [[ ! -f "$(service_jar "$name")" ]]; then
+      missing+=("$name")
+      modules+=("${SVC_MODULE[$name]}")
+    fi
   done
   ((${#missing[@]} > 0)) || return 0
-  say "building the services (missing jars: ${missing[*]}; log: ${LOG_DIR}/build.log)"
-  (cd "$SECKILL_ROOT" && ./mvnw -B -q -DskipTests install) > "${LOG_DIR}/build.log" 2>&1 \
-    || fail build "./mvnw -B -q -DskipTests install failed"
+  local projects
+  projects=$(IFS=,; printf '%s' "${modules[*]}")
+  say "building ${projects} (missing jars; log: ${LOG_DIR}/build.log)"
+  (cd "$SECKILL_ROOT" && ./mvnw -B -q -DskipTests install -pl "$projects" -am) > "${LOG_DIR}/build.log" 2>&1 \
+    || fail build "./mvnw -B -q -DskipTests install -pl ${projects} -am failed"
   for name in "${missing[@]}"; do
     [[ -f "$(service_jar "$name")" ]] || fail "$name" "the build produced no $(service_jar "$name")"
   done
@@ -73,6 +80,25 @@ service_start() {
   # shellcheck disable=SC2086
   (cd "$SECKILL_ROOT" && spawn "$name" java $SECKILL_JAVA_OPTS "-Dseckill.service=${name}" \
     "-Dseckill.stack=${STACK_DIR}" -cp "${jar}:${SECKILL_ROOT}/${module}/target/lib/*" "${SVC_MAIN[$name]}")
+}
+
+# process_start_epoch PID: when the process started, in seconds since the epoch
+# (boot time from /proc/stat plus field 22 of /proc/PID/stat, in clock ticks since boot).
+process_start_epoch() {
+  local stat fields btime
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -ra fields <<< "${stat##*) }"
+  btime=$(awk '/^btime/ {print $2}' /proc/stat)
+  printf '%s' $((btime + fields[19] / $(getconf CLK_TCK)))
+}
+
+# service_drifted NAME PID: the jar was rebuilt after the process started, so `up` restarts the
+# service on the new code instead of keeping the old one.
+service_drifted() {
+  local jar started
+  jar=$(service_jar "$1")
+  started=$(process_start_epoch "$2") || return 1
+  [[ -f "$jar" ]] && (($(stat -c %Y "$jar") > started))
 }
 
 service_stop_grace() { printf 20; }

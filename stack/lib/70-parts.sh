@@ -15,12 +15,23 @@ part_check_port() {
   done
 }
 
+# part_drifted PART PID: true when the running process no longer matches what `up` would start.
+part_drifted() {
+  if declare -F "${1}_drifted" > /dev/null; then
+    "${1}_drifted"
+  elif is_service "$1"; then
+    service_drifted "$1" "$2"
+  else
+    return 1
+  fi
+}
+
 # part_launch PART: start PART unless ours is already running; does not wait.
 part_launch() {
   local part=$1 pid
   pid=$(running_pid "$part")
-  if [[ -n "$pid" ]] && declare -F "${part}_drifted" > /dev/null && "${part}_drifted"; then
-    say "$part runs with settings that differ from the env now: restarting it"
+  if [[ -n "$pid" ]] && part_drifted "$part" "$pid"; then
+    say "$part is out of date (its settings or its jar changed since it started): restarting it"
     part_stop "$part"
     pid=
   fi

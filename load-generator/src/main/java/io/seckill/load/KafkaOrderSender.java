@@ -32,7 +32,6 @@ public final class KafkaOrderSender implements OrderSender {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     // Room for the oversized bad messages (the broker's default limit is about 1 MiB).
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1000000");
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "seckill-load");
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.tracker = tracker;

@@ -17,15 +17,26 @@ public final class SaleSetup {
   static final long FRESH_FLOOR = 1_000_000;
 
   private final Endpoints endpoints;
+  private final String prefix;
 
-  /** Setup against the databases of {@code endpoints}. */
+  /** Setup against the service databases (seckill_product, ...) of {@code endpoints}. */
   public SaleSetup(Endpoints endpoints) {
-    this.endpoints = endpoints;
+    this(endpoints, "seckill_");
   }
 
-  /** Opens a connection to {@code database}. */
+  /** Setup against databases named {@code prefix} + product|coupon|order|pay (the bench baseline has its own). */
+  public SaleSetup(Endpoints endpoints, String prefix) {
+    this.endpoints = endpoints;
+    this.prefix = prefix;
+  }
+
+  /** Opens a connection to {@code database}; a name starting with "seckill_" gets this setup's prefix instead. */
   public Connection connect(String database) throws SQLException {
-    return DriverManager.getConnection(endpoints.jdbcUrl(database), endpoints.dbUser(), endpoints.dbPassword());
+    return DriverManager.getConnection(endpoints.jdbcUrl(db(database)), endpoints.dbUser(), endpoints.dbPassword());
+  }
+
+  private String db(String name) {
+    return name.startsWith("seckill_") ? prefix + name.substring("seckill_".length()) : name;
   }
 
   /** The first of {@code span} unused product ids: above the floor and every existing id, on a round thousand. */
@@ -127,12 +138,12 @@ public final class SaleSetup {
       }
       c.setAutoCommit(false);
       int removed;
-      try (PreparedStatement pay = c.prepareStatement("DELETE p FROM seckill_pay.payment p JOIN orders o "
+      try (PreparedStatement pay = c.prepareStatement("DELETE p FROM " + db("seckill_pay") + ".payment p JOIN orders o "
               + "ON o.order_id = p.order_id WHERE o.product_id BETWEEN ? AND ?");
           PreparedStatement orders = c.prepareStatement("DELETE FROM orders WHERE product_id BETWEEN ? AND ?");
-          PreparedStatement coupons = c.prepareStatement("UPDATE seckill_coupon.coupon SET status = 'UNUSED', "
+          PreparedStatement coupons = c.prepareStatement("UPDATE " + db("seckill_coupon") + ".coupon SET status = 'UNUSED', "
               + "order_id = NULL WHERE id BETWEEN ? AND ?");
-          PreparedStatement products = c.prepareStatement("UPDATE seckill_product.product SET initial_stock = ?, "
+          PreparedStatement products = c.prepareStatement("UPDATE " + db("seckill_product") + ".product SET initial_stock = ?, "
               + "available = ?, frozen = 0, sold = 0 WHERE id BETWEEN ? AND ?")) {
         pay.setLong(1, base);
         pay.setLong(2, last);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * with the dtm-* headers; the rows are checked in the real database. A missing grpcurl fails the test.
  */
 class GrpcurlTest {
-  private static final long PRODUCT = 1_000_011L;
+  private static final long PRODUCT = 1_900_021L;
   private static final String GID = "test-grpcurl-" + UUID.randomUUID();
   private static TestDatabase db;
   private static BranchServer server;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.dtm.TccOp;
 import io.seckill.dtm.branch.BarrierOutcome;
+import io.seckill.dtm.branch.BranchStatus;
 import io.seckill.dtm.branch.BusinessRefusal;
+import io.grpc.Status;
 import io.seckill.proto.product.StockRequest;
 import io.seckill.runtime.testing.Branches;
 import io.seckill.runtime.testing.TestDatabase;
@@ -26,10 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every product branch against the real seckill_product database of the local stack
- * ({@code ./seckill up}); products 1,000,001+ so the demo's 1..20 are never touched.
+ * ({@code ./seckill up}); products 1,900,001..1,900,011 so the demo's 1..20 are never touched.
  */
 class StockLedgerDbTest {
-  private static final long PRODUCT = 1_000_001L;
+  private static final long PRODUCT = 1_900_001L;
   private static final String GID_PREFIX = "test-product-";
   private static TestDatabase db;
   private static StockLedger ledger;
@@ -154,19 +156,26 @@ class StockLedgerDbTest {
         String gid = GID_PREFIX + "hot-" + i + "-" + System.nanoTime();
         futures.add(pool.submit(() -> {
           go.await();
-          try {
-            ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 1));
-            ok.incrementAndGet();
-          } catch (BusinessRefusal r) {
-            if ("SOLD_OUT".equals(r.reason())) {
-              soldOut.incrementAndGet();
-            } else {
-              other.add(r);
+          // Like the consumer, retry a Try that failed transiently (UNAVAILABLE: pool or lock timeout on a
+          // busy machine) with the same gid: the barrier makes the retry safe.
+          for (int attempt = 1; ; attempt++) {
+            try {
+              ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 1));
+              ok.incrementAndGet();
+            } catch (BusinessRefusal r) {
+              if ("SOLD_OUT".equals(r.reason())) {
+                soldOut.incrementAndGet();
+              } else {
+                other.add(r);
+              }
+            } catch (Exception e) {
+              if (attempt < 5 && BranchStatus.of(e, TccOp.TRY).getCode() == Status.Code.UNAVAILABLE) {
+                continue;
+              }
+              other.add(e);
             }
-          } catch (Exception e) {
-            other.add(e);
+            return null;
           }
-          return null;
         }));
       }
       go.countDown();

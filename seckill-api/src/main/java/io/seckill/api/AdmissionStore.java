@@ -189,6 +189,16 @@ public final class AdmissionStore {
         Long.parseLong(f[2]), Long.parseLong(f[3]), state == null ? '?' : state.toString().charAt(0)));
   }
 
+  /**
+   * Deletes every key of {@code productId}. Only for benchmark and test products whose orders never
+   * reach the databases: for a real product it would forget admissions the pipeline still holds.
+   */
+  public void purge(long productId) {
+    String p = tag(productId);
+    redis.getKeys().deleteByPattern("seckill:*" + p + "*");
+    redis.getSet(SALES_KEY, StringCodec.INSTANCE).remove(Long.toString(productId));
+  }
+
   /** True when Redis answers. */
   public boolean ping() {
     return redis.getNodesGroup().pingAll();

@@ -54,12 +54,12 @@ public final class ApiConfig {
   public static final String KAFKA_LINGER_MS = "kafka.linger-ms";
   /** order-rpc host. */
   public static final String ORDER_HOST = "order.host";
-  /** order-rpc port (env SECKILL_ORDER_PORT). */
-  public static final String ORDER_PORT = "order.port";
+  /** order-rpc port (env SECKILL_ORDER_GRPC_PORT, as the launcher exports it). */
+  public static final String ORDER_PORT = "order.grpc-port";
   /** product-rpc host. */
   public static final String PRODUCT_HOST = "product.host";
-  /** product-rpc port (env SECKILL_PRODUCT_PORT). */
-  public static final String PRODUCT_PORT = "product.port";
+  /** product-rpc port (env SECKILL_PRODUCT_GRPC_PORT). */
+  public static final String PRODUCT_PORT = "product.grpc-port";
   /** Deadline of one gRPC call. */
   public static final String RPC_DEADLINE_MS = "rpc.deadline-ms";
   /** Largest quantity one order may ask for. */

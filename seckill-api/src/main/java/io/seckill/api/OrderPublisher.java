@@ -10,7 +10,7 @@ public interface OrderPublisher extends AutoCloseable {
 
   /** Flushes and closes. */
   @Override
-  void close();
+  default void close() {}
 
   /** The order message was not written. */
   final class PublishException extends Exception {

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
  * {@link Coordinator} over dtm-grpc's {@link DtmClient}, step by step (not its one-shot
  * {@code execute}), so the consumer controls retries, the Try budget and the crash-point seams.
  * Sorts DTM's answers: ABORTED from DTM is a {@link Refused} (status conflict), ABORTED from a
- * branch's Try is a {@link Refused} business refusal, everything else is {@link Trouble}.
+ * branch's Try is a {@link Refused} business refusal, a malformed-request status from a Try is
+ * {@link Rejected}, everything else is {@link Trouble}.
  */
 public final class DtmCoordinator implements Coordinator {
   private final DtmClient client;
@@ -70,10 +71,19 @@ public final class DtmCoordinator implements Coordinator {
         return null;
       }
       Status st = Status.fromThrowable(error);
-      if (st.getCode() == Status.Code.ABORTED) {
-        throw new Refused(st.getDescription() == null ? "ABORTED" : st.getDescription(), error);
+      switch (st.getCode()) {
+        case ABORTED:
+          throw new Refused(st.getDescription() == null ? "ABORTED" : st.getDescription(), error);
+        case INVALID_ARGUMENT:
+        case UNIMPLEMENTED:
+        case PERMISSION_DENIED:
+        case UNAUTHENTICATED:
+        case OUT_OF_RANGE:
+          // The branch says this request can never succeed; retrying only burns the Try budget.
+          throw new Rejected(describe(error), error);
+        default:
+          throw new Trouble(describe(error), error);
       }
-      throw new Trouble(describe(error), error);
     });
   }
 

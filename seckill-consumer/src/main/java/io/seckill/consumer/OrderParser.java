@@ -80,9 +80,13 @@ public final class OrderParser {
     if (couponId < 0) {
       throw new Poison.Exception(PoisonReason.BAD_VALUE, "couponId must be >= 0, got " + couponId);
     }
-    // The amount is the pay service's business: it refuses a non-positive one (ABORTED), so such
-    // an order ends CANCELLED with that reason instead of vanishing into the DLQ.
+    // A negative amount is malformed (the order service rejects it as INVALID_ARGUMENT, even when
+    // recording a cancellation). Zero is the pay service's business: it refuses it (ABORTED), so
+    // such an order ends CANCELLED with that reason instead of vanishing into the DLQ.
     long amountCents = longField(root, "amountCents", true);
+    if (amountCents < 0) {
+      throw new Poison.Exception(PoisonReason.BAD_VALUE, "amountCents must be >= 0, got " + amountCents);
+    }
     String requestedAt = "";
     JsonNode at = root.get("requestedAt");
     if (at != null && !at.isNull()) {

@@ -18,7 +18,7 @@ public enum PoisonReason {
   QUANTITY_OUT_OF_RANGE,
   /** orderId is not 1-64 characters of [A-Za-z0-9_-]. */
   BAD_ORDER_ID,
-  /** An id or amount is out of its range (ids positive, couponId >= 0). */
+  /** An id or amount is out of its range (ids positive, couponId and amountCents >= 0). */
   BAD_VALUE,
   /** The record key is present and differs from orderId. */
   KEY_MISMATCH

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retries asynchronous calls that failed with trouble (anything but {@link Refused}, {@link
- * Stopped} or an {@link Error}), with backoff, on a timer instead of a sleeping thread, so hundreds
+ * Rejected}, {@link Stopped} or an {@link Error}), with backoff, on a timer instead of a sleeping thread, so hundreds
  * of orders can wait out an outage at once.
  */
 final class Retrier {
@@ -44,10 +44,10 @@ final class Retrier {
     return t;
   }
 
-  /** True when retrying may help: not a refusal, not a stop, not a JVM error. */
+  /** True when retrying may help: not a refusal or rejection, not a stop, not a JVM error. */
   static boolean isTrouble(Throwable t) {
     Throwable c = cause(t);
-    return !(c instanceof Refused || c instanceof Stopped || c instanceof Error);
+    return !(c instanceof Refused || c instanceof Rejected || c instanceof Stopped || c instanceof Error);
   }
 
   /** Retries {@code call} until it succeeds, is refused, or the consumer stops. */

@@ -156,7 +156,8 @@ public final class TccOrderTransactions implements OrderTransactions {
     if (error instanceof Refused) {
       return "REFUSED " + b.name() + ": " + error.getMessage();
     }
-    return "TRY_FAILED " + b.name() + ": " + (error instanceof Trouble ? error.getMessage() : error.toString());
+    boolean described = error instanceof Trouble || error instanceof Rejected;
+    return "TRY_FAILED " + b.name() + ": " + (described ? error.getMessage() : error.toString());
   }
 
   private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {

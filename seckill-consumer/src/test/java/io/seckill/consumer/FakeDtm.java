@@ -106,6 +106,9 @@ final class FakeDtm implements Coordinator, OrderLedger {
     if (answer.startsWith("REFUSE ")) {
       return CompletableFuture.failedFuture(new Refused(answer.substring(7)));
     }
+    if (answer.startsWith("REJECT ")) {
+      return CompletableFuture.failedFuture(new Rejected(answer.substring(7), null));
+    }
     return CompletableFuture.failedFuture(new Trouble(answer, null));
   }
 

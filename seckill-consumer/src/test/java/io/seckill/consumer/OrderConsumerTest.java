@@ -2,7 +2,6 @@ package io.seckill.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.proto.OrderMessage;
@@ -104,7 +103,8 @@ class OrderConsumerTest {
     finish("o1");
     finish("o3");
     Thread.sleep(100);
-    assertNull(committed(p0), "o0 is still running: nothing may be committed");
+    Long c = committed(p0);
+    assertTrue(c == null || c == 0, "o0 is still running: nothing past it may be committed, got " + c);
     finish("o0");
     eventually("commit 2", () -> Long.valueOf(2).equals(committed(p0)));
     Thread.sleep(50);

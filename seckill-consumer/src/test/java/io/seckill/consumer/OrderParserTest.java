@@ -77,6 +77,7 @@ class OrderParserTest {
       "{\"orderId\":\"a\",\"userId\":0,\"productId\":1,\"quantity\":1,\"amountCents\":1}|BAD_VALUE",
       "{\"orderId\":\"a\",\"userId\":1,\"productId\":-1,\"quantity\":1,\"amountCents\":1}|BAD_VALUE",
       "{\"orderId\":\"a\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":1,\"couponId\":-2}|BAD_VALUE",
+      "{\"orderId\":\"a\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":-5}|BAD_VALUE",
   })
   void sortsPoison(String json, PoisonReason expected) {
     assertEquals(expected, reasonOf(null, b(json)));
@@ -109,8 +110,8 @@ class OrderParserTest {
   }
 
   @Test
-  void nonPositiveAmountIsLeftToThePayService() {
-    OrderMessage o = parser.parse(null, b("{\"orderId\":\"a\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":-5}"));
-    assertEquals(-5, o.getAmountCents());
+  void aZeroAmountIsLeftToThePayService() {
+    OrderMessage o = parser.parse(null, b("{\"orderId\":\"a\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":0}"));
+    assertEquals(0, o.getAmountCents());
   }
 }

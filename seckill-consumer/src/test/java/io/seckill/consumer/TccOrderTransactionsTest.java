@@ -94,6 +94,15 @@ class TccOrderTransactionsTest {
   }
 
   @Test
+  void aRejectedTryIsNotRetriedAndEndsTryFailed() throws Exception {
+    dtm.script("pay", "REJECT INVALID_ARGUMENT: amount must be positive");
+    Outcome o = await(runner(Checkpoint.NONE).run(order("r", 0)));
+    assertEquals(Outcome.Kind.TRY_FAILED, o.kind());
+    assertEquals("TRY_FAILED pay: INVALID_ARGUMENT: amount must be positive", o.reason());
+    assertEquals(1, dtm.count("try seckill-r pay"));
+  }
+
+  @Test
   void dtmTroubleIsRetriedAndNeverBecomesAnOutcome() throws Exception {
     dtm.dtmDownFor.set(6);
     Outcome o = await(runner(Checkpoint.NONE).run(order("f", 0)));

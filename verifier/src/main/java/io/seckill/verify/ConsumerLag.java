@@ -31,14 +31,14 @@ public final class ConsumerLag implements AutoCloseable {
   }
 
   /**
-   * The lag, or -1 when the group has committed nothing at all (the consumer never ran). A
-   * partition the group has not committed on counts from its earliest offset.
+   * The lag. A partition the group has not committed on (or a group that never ran) counts from its
+   * earliest offset, so an empty topic has lag 0 and unconsumed messages are never overlooked.
    */
   public long lag() throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS);
-    if (committed == null || committed.isEmpty()) {
-      return -1;
+    if (committed == null) {
+      committed = Map.of();
     }
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();

@@ -18,7 +18,7 @@ import java.util.Set;
  * @param unfinished DTM transactions (of the range) still prepared, submitted or aborting
  * @param sales Redis sales of the range, with their admissions
  * @param expectedOrderIds ids a caller knows were sent (chaos), each of which must end final
- * @param kafkaLag the consumer group's lag on the order topic, or -1 when the group has no offsets
+ * @param kafkaLag the consumer group's lag on the order topic (uncommitted partitions count from their start)
  */
 public record Snapshot(ProductRange range, String gidPrefix, List<Product> products, List<Order> orders, List<Coupon> coupons,
     List<Payment> payments, Map<String, String> dtmOutcomes, List<GlobalTx> unfinished, List<Sale> sales,

@@ -208,6 +208,33 @@ class ConformanceTest {
   }
 
   @Test
+  void aRefusedTryRollsBackItsBarrierRowsOnJdbcAndMyBatis() throws Exception {
+    String stock = newStock("none", 0);
+    byte[] payload = (stock + ":1").getBytes(StandardCharsets.UTF_8);
+    for (int server : new int[] {0, 1}) {
+      String g = gid("refused" + server);
+      Status s = deliver(server, g, "01", TccOp.TRY, payload);
+      assertEquals(Status.Code.ABORTED, s.getCode());
+      assertEquals("SOLD_OUT", s.getDescription());
+      assertEquals(List.of(), barrierRows(g, "01"), "the refused Try's barrier row must roll back with it");
+      assertEquals(Status.Code.OK, deliver(server, g, "01", TccOp.CANCEL, payload).getCode());
+      assertEquals(List.of(BarrierOutcome.NULL_COMPENSATION), outcomes(servers.get(server), g));
+    }
+    assertStock("none", 0, 0, 0);
+  }
+
+  @Test
+  void aCallWithoutDtmMetadataIsRejectedBeforeTheBarrier() throws Exception {
+    Metadata md = new Metadata();
+    md.put(DtmHeaders.GID, gid("nometa"));
+    Channel ch = ClientInterceptors.intercept(asDtm[0], MetadataUtils.newAttachHeadersInterceptor(md));
+    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(ch, TestBranchServer.method(TccOp.TRY), CallOptions.DEFAULT, new byte[0]));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("missing metadata dtm-trans_type", e.getStatus().getDescription());
+  }
+
+  @Test
   void tryAndCancelRacingOnTheSameBranch() throws Exception {
     String stock = newStock("race", 1000);
     byte[] payload = (stock + ":1").getBytes(StandardCharsets.UTF_8);

@@ -74,6 +74,10 @@ final class TestBranchServer implements AutoCloseable {
   private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
   /** Runs before the barrier in every call: tests inject delays or failures here. */
   volatile BiConsumer<TccOp, BranchContext> hook = (op, ctx) -> { };
+  /** Off for the benchmark: then each call is exactly the barrier plus one UPDATE. */
+  volatile boolean logOps = true;
+  /** Off for the benchmark: the event list would grow without bound. */
+  volatile boolean recordEvents = true;
   private Server server;
 
   TestBranchServer(DataSource dataSource, Mode mode) throws IOException {
@@ -136,7 +140,9 @@ final class TestBranchServer implements AutoCloseable {
       String stock = p[0];
       int q = Integer.parseInt(p[1]);
       BarrierOutcome outcome = mode == Mode.JDBC ? viaJdbc(ctx, stock, q) : viaMyBatis(ctx, stock, q);
-      events.add(new Event(ctx.gid(), ctx.branchId(), op, outcome));
+      if (recordEvents) {
+        events.add(new Event(ctx.gid(), ctx.branchId(), op, outcome));
+      }
       return new byte[0];
     });
   }
@@ -158,6 +164,9 @@ final class TestBranchServer implements AutoCloseable {
           n = ps.executeUpdate();
         }
         check(ctx, stock, n);
+        if (!logOps) {
+          return;
+        }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO op_log (gid, branch_id, op) VALUES (?, ?, ?)")) {
           ps.setString(1, ctx.gid());
           ps.setString(2, ctx.branchId());

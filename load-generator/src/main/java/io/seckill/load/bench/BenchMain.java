@@ -1,0 +1,179 @@
+package io.seckill.load.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.seckill.load.Endpoints;
+import io.seckill.load.LoadOptions;
+import io.seckill.load.LoadRun;
+import io.seckill.load.Percentiles;
+import io.seckill.load.RunSummary;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One benchmark scenario (the launcher's {@code ./seckill bench} calls it once per scenario, after
+ * switching DTM's storage when the scenario needs it): a warm-up, at least three runs as fast as
+ * possible (throughput = their median), one paced run at half that rate (latency), the process
+ * figures of the whole window, and the direct-JDBC baseline, written to
+ * {@code <out>/<date>-<scenario>.json}.
+ */
+public final class BenchMain {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private BenchMain() {}
+
+  /**
+   * The figures of one scenario, as written to its JSON file.
+   *
+   * @param runs the as-fast-as-possible runs (summaries without their options echo)
+   * @param confirmedPerSecondMedian median confirmed orders/s of those runs
+   * @param paced the run at half the median rate, for latency
+   * @param baselineRuns the direct-JDBC runs
+   * @param baselineOrdersPerSecondMedian their median orders/s
+   * @param ratio pipeline median / baseline median
+   * @param processes CPU and RSS of every process over the pipeline runs
+   * @param targets each target of the issue and whether it was met
+   */
+  public record Result(String scenario, String description, String dtmStore, boolean quick, String startedAt,
+      MachineInfo machine, Map<String, Object> settings, List<RunSummary> runs, double confirmedPerSecondMedian,
+      RunSummary paced, List<Baseline.Result> baselineRuns, double baselineOrdersPerSecondMedian, double ratio,
+      ProcessSampler.Window processes, Map<String, Object> targets) {}
+
+  /** Entry point: --scenario NAME [--quick] [--out DIR] [--run-dir DIR] [--sql-dir DIR] [--runs N] [--count N]. */
+  public static void main(String[] args) throws Exception {
+    String name = null;
+    boolean quick = false;
+    Path out = Path.of("bench/results");
+    Path runDir = Path.of(".stack/run");
+    Path sqlDir = Path.of("sql");
+    int runs = 3;
+    Integer count = null;
+    int baselineWorkers = 64;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--scenario" -> name = args[++i];
+        case "--quick" -> quick = true;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--run-dir" -> runDir = Path.of(args[++i]);
+        case "--sql-dir" -> sqlDir = Path.of(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--count" -> count = Integer.parseInt(args[++i]);
+        case "--baseline-workers" -> baselineWorkers = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("bench: unknown option " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    String scenarioName = name;
+    Scenario s = Scenario.named(name == null ? "" : name).orElseThrow(() -> new IllegalArgumentException(
+        "--scenario must be one of " + Scenario.ALL.stream().map(Scenario::name).toList() + ", not " + scenarioName));
+    if (runs < 3) {
+      throw new IllegalArgumentException("--runs must be >= 3 (the throughput is a median)");
+    }
+    int n = count != null ? count : (quick ? 1500 : 18000);
+    Result r = bench(s, quick, runs, n, baselineWorkers, runDir, sqlDir, Endpoints.fromEnv(System.getenv()), System.out);
+    String date = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
+    Path file = out.resolve(date + "-" + s.name() + ".json");
+    Files.createDirectories(out);
+    JSON.writeValue(file.toFile(), r);
+    System.out.println("[bench] wrote " + file);
+  }
+
+  static Result bench(Scenario s, boolean quick, int runs, int count, int baselineWorkers, Path runDir, Path sqlDir,
+      Endpoints endpoints, PrintStream out) throws Exception {
+    String startedAt = Instant.now().toString();
+    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "mysql");
+    if (!store.equals(s.dtmStore())) {
+      out.println("[bench] WARNING: scenario " + s.name() + " expects DTM on " + s.dtmStore() + ", SECKILL_DTM_STORE is "
+          + store);
+    }
+    // Stock for every order on any product, so "ample" really never sells out.
+    LoadOptions base = LoadOptions.parse("--mode", "kafka", "--products", Integer.toString(s.products()),
+        "--stock-per-product", Integer.toString(count + 1000), "--hot-skew", Double.toString(s.hotSkew()),
+        "--coupon-share", Double.toString(s.couponShare()), "--quiet", "--wait-seconds", "60");
+    out.printf("[bench] scenario %s: %s%n", s.name(), s.description());
+
+    int warm = quick ? 200 : 1000;
+    out.printf("[bench] warm-up: %d orders%n", warm);
+    RunSummary w = new LoadRun(base.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run();
+    out.printf("[bench]   warm-up: %.0f confirmed/s, complete=%s%n", w.confirmedPerSecond(), w.complete());
+
+    ProcessSampler sampler = new ProcessSampler(runDir);
+    sampler.start();
+    List<RunSummary> results = new ArrayList<>();
+    List<Double> rates = new ArrayList<>();
+    for (int i = 1; i <= runs; i++) {
+      RunSummary r = new LoadRun(base.withRun(count, 0, 1000 + i, null, null), endpoints, quietStream()).run();
+      results.add(r);
+      rates.add(r.confirmedPerSecond());
+      out.printf("[bench]   run %d/%d: %d orders, %.1f confirmed/s over %.1f s, p99 %.0f ms, complete=%s%n", i, runs,
+          count, r.confirmedPerSecond(), r.durationSeconds(), r.latencyConfirmedMs().p99(), r.complete());
+    }
+    double median = Percentiles.median(rates);
+    double pacedRate = Math.max(1, Math.floor(median / 2));
+    int pacedCount = (int) Math.max(50, pacedRate * (quick ? 8 : 30));
+    RunSummary paced = new LoadRun(base.withRun(pacedCount, pacedRate, 2000, null, null), endpoints, quietStream()).run();
+    out.printf("[bench]   paced at %.0f/s: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, complete=%s%n", pacedRate,
+        paced.latencyConfirmedMs().p50(), paced.latencyConfirmedMs().p95(), paced.latencyConfirmedMs().p99(),
+        paced.complete());
+    ProcessSampler.Window window = sampler.finish();
+
+    List<Baseline.Result> baseline = new ArrayList<>();
+    List<Double> baseRates = new ArrayList<>();
+    try (Baseline b = new Baseline(endpoints, sqlDir, baselineWorkers)) {
+      b.run(base.withRun(warm, 0, 1, null, null), LoadRun.mintRunId());
+      for (int i = 1; i <= runs; i++) {
+        Baseline.Result br = b.run(base.withRun(count, 0, 1000 + i, null, null), LoadRun.mintRunId());
+        baseline.add(br);
+        baseRates.add(br.ordersPerSecond());
+        out.printf("[bench]   baseline %d/%d: %.1f orders/s (%d confirmed, %d refused/failed) over %.1f s%n", i, runs,
+            br.ordersPerSecond(), br.confirmed(), br.failed(), br.seconds());
+      }
+    }
+    double baseMedian = Percentiles.median(baseRates);
+    double ratio = baseMedian > 0 ? median / baseMedian : 0;
+    Map<String, Object> targets = targets(s, results, median, paced, ratio, window);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("ordersPerRun", count);
+    settings.put("runs", runs);
+    settings.put("warmUpOrders", warm);
+    settings.put("pacedRate", pacedRate);
+    settings.put("pacedOrders", pacedCount);
+    settings.put("baselineWorkers", baselineWorkers);
+    settings.put("stockPerProduct", count + 1000);
+    out.printf("[bench] %s: %.1f confirmed orders/s (median of %d), paced p99 %.0f ms, baseline %.1f orders/s, "
+        + "ratio %.2f, JVM RSS peak %.0f MiB%n", s.name(), median, runs, paced.latencyConfirmedMs().p99(), baseMedian,
+        ratio, window.jvmRssPeakTotalMb());
+    return new Result(s.name(), s.description(), store, quick, startedAt, MachineInfo.collect(), settings, results,
+        median, paced, baseline, baseMedian, ratio, window, targets);
+  }
+
+  /** The issue's targets, each with the measured value and whether it was met. */
+  static Map<String, Object> targets(Scenario s, List<RunSummary> runs, double median, RunSummary paced, double ratio,
+      ProcessSampler.Window window) {
+    Map<String, Object> t = new LinkedHashMap<>();
+    double longest = runs.stream().mapToDouble(RunSummary::durationSeconds).max().orElse(0);
+    t.put("confirmedPerSecondAtLeast300", Map.of("value", median, "met", median >= 300,
+        "sustainedSeconds", longest, "sustained60s", longest >= 60 && median >= 300));
+    t.put("pacedP99Below500ms", Map.of("value", paced.latencyConfirmedMs().p99(),
+        "met", paced.latencyConfirmedMs().p99() < 500 && paced.confirmed() > 0));
+    t.put("ratioAtLeast035", Map.of("value", ratio, "met", ratio >= 0.35));
+    t.put("jvmRssBelow3GB", Map.of("valueMb", window.jvmRssPeakTotalMb(), "met", window.jvmRssPeakTotalMb() < 3072));
+    boolean allComplete = runs.stream().allMatch(RunSummary::complete) && paced.complete();
+    t.put("everyOrderFinal", Map.of("met", allComplete));
+    return t;
+  }
+
+  private static PrintStream quietStream() {
+    return new PrintStream(java.io.OutputStream.nullOutputStream());
+  }
+}

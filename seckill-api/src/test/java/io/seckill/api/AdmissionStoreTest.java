@@ -1,0 +1,132 @@
+package io.seckill.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.seckill.api.AdmissionStore.Admission;
+import io.seckill.api.AdmissionStore.Outcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/** The Lua scripts against the real Redis of the local stack. */
+class AdmissionStoreTest {
+  private static RedissonClient redis;
+  private static AdmissionStore store;
+  private long product;
+
+  @BeforeAll
+  static void connect() {
+    assumeTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
+    redis = TestStack.redis();
+    store = new AdmissionStore(redis);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    if (redis != null) {
+      redis.shutdown();
+    }
+  }
+
+  @BeforeEach
+  void openSale() {
+    product = TestStack.testProductId();
+    store.openSale(product, 3, 1500, 3, System.currentTimeMillis());
+  }
+
+  @AfterEach
+  void clean() {
+    TestStack.cleanRedis(redis, product);
+  }
+
+  private Admission admit(long user, int q) {
+    return store.admit(user, product, q, 0, System.currentTimeMillis(), 0, 1000);
+  }
+
+  @Test
+  void admitsUntilTheSlotsAreGoneAndOncePerUser() {
+    Admission a = admit(1, 2);
+    assertEquals(Outcome.ADMITTED, a.outcome());
+    assertEquals(1, a.left());
+    assertEquals(1500, a.priceCents());
+    assertTrue(a.orderId().matches("[A-Za-z0-9_-]{1,64}"), a.orderId());
+    assertEquals(product, AdmissionStore.productOf(a.orderId()));
+
+    Admission again = admit(1, 1);
+    assertEquals(Outcome.ALREADY, again.outcome());
+    assertEquals(a.orderId(), again.orderId());
+
+    Admission tooMany = admit(2, 2);
+    assertEquals(Outcome.SOLD_OUT, tooMany.outcome());
+    assertEquals(1, tooMany.left(), "a partial fit reports what is left");
+    assertEquals(Outcome.ADMITTED, admit(2, 1).outcome());
+    Admission gone = admit(3, 1);
+    assertEquals(Outcome.SOLD_OUT, gone.outcome());
+    assertEquals(0, gone.left());
+    assertEquals(0, store.sale(product).orElseThrow().left());
+  }
+
+  @Test
+  void closedSaleAdmitsNobody() {
+    store.closeSale(product);
+    assertEquals(Outcome.CLOSED, admit(1, 1).outcome());
+    assertEquals(Outcome.CLOSED, store.admit(1, product + 1, 1, 0, 0, 0, 1000).outcome(), "never opened");
+    assertEquals(3, store.sale(product).orElseThrow().left());
+  }
+
+  @Test
+  void releaseOfAnUnpublishedAdmissionHappensOnce() {
+    Admission a = admit(1, 2);
+    assertTrue(store.releaseUnpublished(a.orderId()));
+    assertFalse(store.releaseUnpublished(a.orderId()));
+    assertFalse(store.releaseCancelled(a.orderId()));
+    assertEquals(3, store.sale(product).orElseThrow().left());
+    assertTrue(store.record(a.orderId()).isEmpty(), "the record is dropped");
+    assertEquals(Outcome.ADMITTED, admit(1, 1).outcome(), "the user's mark came back");
+  }
+
+  @Test
+  void cancelledReleasesOnceAndConfirmedKeepsTheSlot() {
+    Admission cancelled = admit(1, 1);
+    Admission confirmed = admit(2, 1);
+    store.markQueued(cancelled.orderId());
+    assertEquals('Q', store.record(cancelled.orderId()).orElseThrow().state());
+
+    assertTrue(store.releaseCancelled(cancelled.orderId()));
+    assertFalse(store.releaseCancelled(cancelled.orderId()));
+    assertEquals('C', store.record(cancelled.orderId()).orElseThrow().state());
+    assertTrue(store.finalizeConfirmed(confirmed.orderId()));
+    assertFalse(store.finalizeConfirmed(confirmed.orderId()));
+    assertFalse(store.releaseCancelled(confirmed.orderId()), "a final order never gives its slot back");
+
+    assertEquals(2, store.sale(product).orElseThrow().left());
+    assertEquals(Outcome.ADMITTED, admit(1, 1).outcome(), "user 1 may buy again");
+    assertEquals(Outcome.ALREADY, admit(2, 1).outcome(), "user 2 holds a confirmed order");
+    assertTrue(store.pending(product, Long.MAX_VALUE, 10).stream().noneMatch(
+        r -> r.orderId().equals(cancelled.orderId()) || r.orderId().equals(confirmed.orderId())));
+  }
+
+  @Test
+  void rateLimitCountsEveryAttemptOfTheUser() {
+    long now = System.currentTimeMillis();
+    assertEquals(Outcome.ADMITTED, store.admit(9, product, 1, 0, now, 3, 60_000).outcome());
+    assertEquals(Outcome.ALREADY, store.admit(9, product, 1, 0, now, 3, 60_000).outcome());
+    assertEquals(Outcome.ALREADY, store.admit(9, product, 1, 0, now, 3, 60_000).outcome());
+    assertEquals(Outcome.RATE_LIMITED, store.admit(9, product, 1, 0, now, 3, 60_000).outcome());
+    assertEquals(Outcome.ADMITTED, store.admit(10, product, 1, 0, now, 3, 60_000).outcome(), "per user");
+  }
+
+  @Test
+  void reopeningMintsIdsThatDoNotRepeat() {
+    String first = admit(1, 1).orderId();
+    store.openSale(product, 3, 1500, 3, System.currentTimeMillis() + 1);
+    String second = admit(2, 1).orderId();
+    assertFalse(first.equals(second));
+  }
+}

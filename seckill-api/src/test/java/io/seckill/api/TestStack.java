@@ -1,0 +1,157 @@
+package io.seckill.api;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/** The real local stack as the tests see it: endpoints from the env (launcher defaults), helpers. */
+final class TestStack {
+  static final String HOST = "127.0.0.1";
+  static final int REDIS_PORT = envInt("SECKILL_REDIS_PORT", 6379);
+  static final int KAFKA_PORT = envInt("SECKILL_KAFKA_PORT", 9092);
+  static final int DB_PORT = envInt("SECKILL_DB_PORT", 3306);
+  static final int ORDER_PORT = envInt("SECKILL_ORDER_GRPC_PORT", 9001);
+  static final int PRODUCT_PORT = envInt("SECKILL_PRODUCT_GRPC_PORT", 9002);
+  static final String DB_USER = env("SECKILL_DB_USER", "seckill");
+  static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
+  /** Admission-only tests publish here, so the pipeline's consumer never sees their orders. */
+  static final String TEST_TOPIC = "seckill.api.test";
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      .version(HttpClient.Version.HTTP_1_1).build();
+
+  private TestStack() {}
+
+  static String env(String name, String dflt) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? dflt : v.trim();
+  }
+
+  static int envInt(String name, int dflt) {
+    return Integer.parseInt(env(name, Integer.toString(dflt)));
+  }
+
+  static boolean reachable(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(HOST, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A port nobody listens on (bound then released). */
+  static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A product id of the tests' own range (>= 3,000,000), random so reruns do not collide. */
+  static long testProductId() {
+    return 3_000_000L + ThreadLocalRandom.current().nextLong(1, 6_000_000);
+  }
+
+  /** Test settings on top of the packaged ones: free port, no reconciler, fixed coupon discount. */
+  static ApiConfig config(Map<String, String> overrides) {
+    Map<String, String> all = new HashMap<>();
+    all.put(ApiConfig.HTTP_PORT, "0");
+    all.put(ApiConfig.KAFKA_TOPIC, TEST_TOPIC);
+    all.put(ApiConfig.RECONCILE_INTERVAL_MS, "0");
+    all.put(ApiConfig.COUPON_SOURCE, "fixed");
+    all.put(ApiConfig.RATE_LIMIT, "1000");
+    all.put(ApiConfig.HTTP_WORKER_THREADS, "128");
+    all.putAll(overrides);
+    return ApiConfig.load().with(all);
+  }
+
+  static RedissonClient redis() {
+    Config c = new Config();
+    c.useSingleServer().setAddress("redis://" + HOST + ":" + REDIS_PORT);
+    return Redisson.create(c);
+  }
+
+  /** Deletes every Redis key of {@code productId}. */
+  static void cleanRedis(RedissonClient redis, long productId) {
+    redis.getKeys().deleteByPattern("seckill:*{" + productId + "}*");
+    redis.getSet(AdmissionStore.SALES_KEY, org.redisson.client.codec.StringCodec.INSTANCE)
+        .remove(Long.toString(productId));
+  }
+
+  static void ensureTopic(String topic) throws Exception {
+    try (Admin admin = kafkaAdmin()) {
+      Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      if (!names.contains(topic)) {
+        try {
+          admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  /** True when the seckill-consumer group has live members. */
+  static boolean consumerRunning() {
+    try (Admin admin = kafkaAdmin()) {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("seckill-consumer"))
+          .all().get(10, TimeUnit.SECONDS).get("seckill-consumer");
+      return d != null && !d.members().isEmpty();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  static Admin kafkaAdmin() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + KAFKA_PORT);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+    return Admin.create(p);
+  }
+
+  static Connection db() throws SQLException {
+    return DriverManager.getConnection("jdbc:mysql://" + HOST + ":" + DB_PORT + "/seckill_product", DB_USER, DB_PASSWORD);
+  }
+
+  static HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
+        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String order(long userId, long productId, int quantity, long couponId) {
+    return "{\"userId\":" + userId + ",\"productId\":" + productId + ",\"quantity\":" + quantity
+        + ",\"couponId\":" + couponId + "}";
+  }
+}

@@ -1,0 +1,288 @@
+package io.seckill.consumer;
+
+import io.seckill.dtm.client.DtmClient;
+import io.seckill.dtm.client.DtmClientConfig;
+import io.seckill.dtm.client.DtmTransaction;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The real local stack as the end-to-end tests see it: endpoints from env (launcher defaults), a
+ * unique topic pair per test class, product and coupon rows with this run's own ids (>= 2,000,000)
+ * and their cleanup, and reads of final states from MariaDB and DTM.
+ */
+final class StackFixture implements AutoCloseable {
+  static final String KAFKA = env("SECKILL_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + env("SECKILL_KAFKA_PORT", "9092"));
+  static final String DB_HOST = env("SECKILL_DB_HOST", "127.0.0.1");
+  static final String DB_PORT = env("SECKILL_DB_PORT", "3306");
+  static final String DB_USER = env("SECKILL_DB_USER", "seckill");
+  static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
+
+  final String run = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(1296), 36);
+  final String topic = "test.orders." + run;
+  final String dlqTopic = "test.orders.dlq." + run;
+  /** Ten ids of this run: 2,700,000 + a per-run block, so parallel runs do not collide. */
+  final long idBase = 2_700_000L + ThreadLocalRandom.current().nextLong(0, 29_000) * 10;
+  final DtmClient dtm = DtmClient.connect(DtmClientConfig.fromEnv());
+  final KafkaProducer<byte[], byte[]> producer;
+  private final List<Long> products = new ArrayList<>();
+  private final List<Long> coupons = new ArrayList<>();
+  private final List<String> orderIds = new ArrayList<>();
+
+  StackFixture(int partitions) throws Exception {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+    try (Admin admin = Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1), new NewTopic(dlqTopic, 1, (short) 1)))
+          .all().get();
+    }
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** True when Kafka, MariaDB, DTM and the four services all accept connections. */
+  static Optional<String> stackDown() {
+    Map<String, String> parts = new HashMap<>();
+    parts.put("kafka", KAFKA);
+    parts.put("mariadb", DB_HOST + ":" + DB_PORT);
+    parts.put("dtm", DtmClientConfig.fromEnv().grpcTarget());
+    parts.put("order-rpc", "127.0.0.1:" + env("SECKILL_ORDER_PORT", "9001"));
+    parts.put("product-rpc", "127.0.0.1:" + env("SECKILL_PRODUCT_PORT", "9002"));
+    parts.put("coupon-rpc", "127.0.0.1:" + env("SECKILL_COUPON_PORT", "9003"));
+    parts.put("pay-rpc", "127.0.0.1:" + env("SECKILL_PAY_PORT", "9004"));
+    for (Map.Entry<String, String> e : parts.entrySet()) {
+      String[] hp = e.getValue().split(",")[0].split(":");
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 500);
+      } catch (Exception ex) {
+        return Optional.of(e.getKey() + " at " + e.getValue() + " is not reachable (run ./seckill up)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  static String env(String name, String dflt) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? dflt : v;
+  }
+
+  /** The settings an in-process or child consumer of this fixture uses (metrics on a free port). */
+  Map<String, String> consumerSettings(String group) {
+    Map<String, String> m = new HashMap<>();
+    m.put("kafka.bootstrap-servers", KAFKA);
+    m.put("consumer.topic", topic);
+    m.put("consumer.dlq-topic", dlqTopic);
+    m.put("consumer.group-id", group);
+    m.put("metrics.port", "0");
+    m.put("consumer.commit-interval-ms", "200");
+    m.put("consumer.shutdown-timeout-ms", "5000");
+    return m;
+  }
+
+  Connection db() throws SQLException {
+    return DriverManager.getConnection("jdbc:mysql://" + DB_HOST + ":" + DB_PORT + "/?allowPublicKeyRetrieval=true&useSSL=false",
+        DB_USER, DB_PASSWORD);
+  }
+
+  long product(int slot, long stock, long priceCents) throws SQLException {
+    long id = idBase + slot;
+    try (Connection c = db(); PreparedStatement st = c.prepareStatement(
+        "INSERT INTO seckill_product.product (id, name, price_cents, initial_stock, available) VALUES (?, ?, ?, ?, ?)")) {
+      st.setLong(1, id);
+      st.setString(2, "consumer test " + run);
+      st.setLong(3, priceCents);
+      st.setLong(4, stock);
+      st.setLong(5, stock);
+      st.executeUpdate();
+    }
+    products.add(id);
+    return id;
+  }
+
+  long coupon(int slot, long userId) throws SQLException {
+    long id = idBase + slot;
+    try (Connection c = db(); PreparedStatement st = c.prepareStatement(
+        "INSERT INTO seckill_coupon.coupon (id, user_id, status, discount_cents) VALUES (?, ?, 'UNUSED', 100)")) {
+      st.setLong(1, id);
+      st.setLong(2, userId);
+      st.executeUpdate();
+    }
+    coupons.add(id);
+    return id;
+  }
+
+  /** A user id unique to this run. */
+  long user(int n) {
+    return idBase * 100 + n;
+  }
+
+  String orderId(String name) {
+    String id = "ct-" + run + "-" + name;
+    orderIds.add(id);
+    return id;
+  }
+
+  static String json(String orderId, long userId, long productId, int quantity, long couponId, long amount) {
+    return "{\"orderId\":\"" + orderId + "\",\"userId\":" + userId + ",\"productId\":" + productId + ",\"quantity\":"
+        + quantity + ",\"couponId\":" + couponId + ",\"amountCents\":" + amount + ",\"requestedAt\":\"2026-11-22T10:00:00Z\"}";
+  }
+
+  void send(String key, String value) throws Exception {
+    send(key, value.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  void send(String key, byte[] value, Integer partition) throws Exception {
+    producer.send(new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+  }
+
+  /** order_id -> status|reason for the given orders. */
+  Map<String, String> orders(Collection<String> ids) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+    try (Connection c = db(); PreparedStatement st = c.prepareStatement(
+        "SELECT order_id, status, reason FROM seckill_order.orders WHERE order_id IN (" + marks + ")")) {
+      int i = 1;
+      for (String id : ids) {
+        st.setString(i++, id);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2) + "|" + rs.getString(3));
+        }
+      }
+    }
+    return out;
+  }
+
+  long scalar(String sql, Object... args) throws SQLException {
+    try (Connection c = db(); PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  String dtmStatus(String orderId) throws Exception {
+    Optional<DtmTransaction> t = dtm.queryNow(TccOrderTransactions.gid(orderId));
+    return t.map(x -> x.status().name()).orElse("NONE");
+  }
+
+  /** Waits until every order has a final row and its global transaction is final in DTM. */
+  Map<String, String> awaitFinal(Collection<String> ids, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, String> rows = orders(ids);
+      boolean done = rows.size() == ids.size() && rows.values().stream().noneMatch(v -> v.startsWith("TRYING"));
+      if (done) {
+        boolean dtmDone = true;
+        for (String id : ids) {
+          String s = dtmStatus(id);
+          if (!s.equals("SUCCEED") && !s.equals("FAILED")) {
+            dtmDone = false;
+            break;
+          }
+        }
+        if (dtmDone) {
+          return rows;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("orders not final after " + timeout + ": " + rows.size() + "/" + ids.size() + " rows: " + rows);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Invariants of DESIGN.md for this run's products: counters add up, nothing frozen, sold = confirmed. */
+  void assertStockInvariants() throws SQLException {
+    for (long p : products) {
+      long bad = scalar("SELECT COUNT(*) FROM seckill_product.product WHERE id = ? AND "
+          + "(initial_stock <> available + frozen + sold OR frozen <> 0)", p);
+      if (bad != 0) {
+        throw new AssertionError("stock counters of product " + p + " do not add up or are frozen");
+      }
+      long sold = scalar("SELECT sold FROM seckill_product.product WHERE id = ?", p);
+      long confirmed = scalar("SELECT COALESCE(SUM(quantity), 0) FROM seckill_order.orders WHERE product_id = ? AND status = 'CONFIRMED'", p);
+      if (sold != confirmed) {
+        throw new AssertionError("product " + p + ": sold " + sold + " but confirmed quantity " + confirmed);
+      }
+      long unpaid = scalar("SELECT COUNT(*) FROM seckill_order.orders o LEFT JOIN seckill_pay.payment p ON p.order_id = o.order_id "
+          + "WHERE o.product_id = ? AND o.status = 'CONFIRMED' AND (p.status IS NULL OR p.status <> 'AWAITING_PAYMENT')", p);
+      if (unpaid != 0) {
+        throw new AssertionError("product " + p + ": " + unpaid + " confirmed orders without an AWAITING_PAYMENT payment");
+      }
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    producer.close(Duration.ofSeconds(5));
+    // Only rows whose transactions are final are removed, so no late Confirm/Cancel hits a missing row.
+    try (Connection c = db()) {
+      for (String id : orderIds) {
+        String s = dtmStatus(id);
+        if (s.equals("PREPARED") || s.equals("SUBMITTED") || s.equals("ABORTING")) {
+          continue;
+        }
+        for (String sql : List.of("DELETE FROM seckill_order.orders WHERE order_id = ?",
+            "DELETE FROM seckill_pay.payment WHERE order_id = ?")) {
+          try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, id);
+            st.executeUpdate();
+          }
+        }
+      }
+      for (long p : products) {
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM seckill_product.product WHERE id = ? AND frozen = 0")) {
+          st.setLong(1, p);
+          st.executeUpdate();
+        }
+      }
+      for (long id : coupons) {
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM seckill_coupon.coupon WHERE id = ? AND status <> 'FROZEN'")) {
+          st.setLong(1, id);
+          st.executeUpdate();
+        }
+      }
+    }
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+    try (Admin admin = Admin.create(p)) {
+      admin.deleteTopics(List.of(topic, dlqTopic)).all().get();
+    } catch (Exception e) {
+      // Topics are unique per run; a leftover one is harmless.
+    }
+    dtm.close();
+  }
+}

@@ -1,0 +1,186 @@
+package io.seckill.verify;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The seeded order stream of one chaos round, sent straight to Kafka (the load generator's kafka
+ * mode, reproduced here so the run knows every id it sent): its own products and coupons, written
+ * first; more demand than stock, coupons shared by some users' repeat orders, so refusals happen too.
+ */
+public final class ChaosLoad implements AutoCloseable {
+  /** Coupons knock this much off an order. */
+  static final long DISCOUNT = 200;
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final String topic;
+  private final long productBase;
+  private final int products;
+  private final long stockPerProduct;
+  private final long userBase;
+  private final int users;
+  private final long couponBase;
+  private final Random rnd;
+  private final String runTag;
+  private final List<byte[]> sent = new ArrayList<>();
+  private final List<String> sentKeys = new ArrayList<>();
+  private final Set<String> sentIds = new LinkedHashSet<>();
+  private int poisonSent;
+  private int duplicatesSent;
+
+  /** A load of {@code products} products from {@code productBase}, {@code users} users, seeded. */
+  public ChaosLoad(VerifierConfig config, long productBase, int products, long stockPerProduct, int users, long seed) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+    // Idempotent, acknowledged by all replicas: a sent order is really in the topic, once.
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    this.topic = config.kafkaTopic();
+    this.productBase = productBase;
+    this.products = products;
+    this.stockPerProduct = stockPerProduct;
+    this.userBase = 7_000_000_000L + productBase * 10;
+    this.users = users;
+    this.couponBase = 6_000_000_000L + productBase * 10;
+    this.rnd = new Random(seed);
+    this.runTag = "cx" + productBase;
+  }
+
+  /** The product ids of this load. */
+  public ProductRange range() {
+    return new ProductRange(productBase, productBase + products - 1);
+  }
+
+  /** Writes the products and one coupon per user (every other user) of this load. */
+  public void writeFixtures(Connection db) throws Exception {
+    try (PreparedStatement ps = db.prepareStatement("INSERT INTO seckill_product.product"
+        + " (id, name, price_cents, initial_stock, available) VALUES (?, ?, ?, ?, ?)")) {
+      for (int i = 0; i < products; i++) {
+        ps.setLong(1, productBase + i);
+        ps.setString(2, "chaos item " + (productBase + i));
+        ps.setLong(3, price(productBase + i));
+        ps.setLong(4, stockPerProduct);
+        ps.setLong(5, stockPerProduct);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    try (PreparedStatement ps = db.prepareStatement("INSERT INTO seckill_coupon.coupon"
+        + " (id, user_id, status, discount_cents) VALUES (?, ?, 'UNUSED', ?)")) {
+      for (int u = 0; u < users; u += 2) {
+        ps.setLong(1, couponBase + u);
+        ps.setLong(2, userBase + u);
+        ps.setLong(3, DISCOUNT);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static long price(long productId) {
+    return 1000 + 10 * (productId % 50);
+  }
+
+  /** Sends one seeded order and returns its id. */
+  public String sendOrder() {
+    int u = rnd.nextInt(users);
+    long product = productBase + rnd.nextInt(products);
+    int quantity = 1 + (rnd.nextInt(4) == 0 ? 1 : 0);
+    // Users with an even index own a coupon; most of their orders use it, so repeat orders contend for it.
+    long coupon = u % 2 == 0 && rnd.nextInt(3) > 0 ? couponBase + u : 0;
+    long amount = price(product) * quantity - (coupon != 0 ? DISCOUNT : 0);
+    String id = runTag + "-" + (sentIds.size() + 1);
+    String json = "{\"orderId\":\"" + id + "\",\"userId\":" + (userBase + u) + ",\"productId\":" + product
+        + ",\"quantity\":" + quantity + ",\"couponId\":" + coupon + ",\"amountCents\":" + amount
+        + ",\"requestedAt\":\"" + Instant.now() + "\"}";
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(topic, id, bytes));
+    sent.add(bytes);
+    sentKeys.add(id);
+    sentIds.add(id);
+    return id;
+  }
+
+  /** Re-produces {@code n} already-sent messages, byte for byte (a producer retry, a replayed batch). */
+  public int duplicateBatch(int n) {
+    if (sent.isEmpty()) {
+      return 0;
+    }
+    int start = rnd.nextInt(sent.size());
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      int k = (start + i) % sent.size();
+      producer.send(new ProducerRecord<>(topic, sentKeys.get(k), sent.get(k)));
+      count++;
+    }
+    duplicatesSent += count;
+    return count;
+  }
+
+  /** Sends a burst of {@code n} malformed messages; none may become an order or block the partition. */
+  public int poisonBurst(int n) {
+    List<String> kinds = List.of("{not json", "", "{\"orderId\":\"bad id!\",\"userId\":1,\"productId\":1,\"quantity\":1,"
+        + "\"couponId\":0,\"amountCents\":1000}", "{\"orderId\":\"" + runTag + "-p0\",\"userId\":1,\"productId\":"
+        + productBase + ",\"quantity\":0,\"couponId\":0,\"amountCents\":1000}", "[1,2,3]", "{\"orderId\":\"" + runTag
+        + "-pneg\",\"userId\":-5,\"productId\":" + productBase + ",\"quantity\":1,\"couponId\":0,\"amountCents\":1000}",
+        "\u0000\u0001\u0002binary", "{\"orderId\":\"" + "x".repeat(80) + "\",\"userId\":1,\"productId\":1,\"quantity\":1}");
+    for (int i = 0; i < n; i++) {
+      byte[] bytes = kinds.get(i % kinds.size()).getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(topic, runTag + "-poison-" + i, bytes));
+    }
+    poisonSent += n;
+    return n;
+  }
+
+  /** Blocks until everything sent so far is acknowledged. */
+  public void flush() {
+    producer.flush();
+  }
+
+  /** Ids of the valid orders sent. */
+  public Set<String> sentIds() {
+    return sentIds;
+  }
+
+  /** Malformed messages sent. */
+  public int poisonSent() {
+    return poisonSent;
+  }
+
+  /** Duplicate messages sent. */
+  public int duplicatesSent() {
+    return duplicatesSent;
+  }
+
+  /** Stock of all the load's products together. */
+  public long totalStock() {
+    return stockPerProduct * products;
+  }
+
+  @Override
+  public void close() {
+    producer.close(java.time.Duration.ofSeconds(10));
+  }
+
+  /** Waits {@code millis} without being cut short by an interrupt (the load thread paces itself with it). */
+  static void pace(long millis) throws InterruptedException {
+    TimeUnit.MILLISECONDS.sleep(millis);
+  }
+}

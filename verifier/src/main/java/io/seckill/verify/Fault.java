@@ -1,0 +1,67 @@
+package io.seckill.verify;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One injected fault.
+ *
+ * @param kind what is done
+ * @param target the part it is done to (a service, dtm, mariadb) or "" for message faults
+ */
+public record Fault(Kind kind, String target) {
+  /** The kinds of fault a chaos run injects. */
+  public enum Kind {
+    /** SIGKILL, then {@code ./seckill start}. */
+    KILL,
+    /** SIGSTOP for longer than DTM's request timeout, then SIGCONT. */
+    SLOW,
+    /** Re-produce a batch of messages already sent. */
+    DUPLICATE,
+    /** A burst of malformed messages. */
+    POISON,
+    /** {@code ./seckill restart}: a graceful restart (used for MariaDB). */
+    RESTART
+  }
+
+  @Override
+  public String toString() {
+    return target.isEmpty() ? kind.name().toLowerCase() : kind.name().toLowerCase() + " " + target;
+  }
+
+  /** Every fault type once: kill each service and DTM, slow each branch, duplicates, poison, MariaDB restart. */
+  public static List<Fault> catalog(List<String> services) {
+    List<Fault> out = new ArrayList<>();
+    for (String s : services) {
+      out.add(new Fault(Kind.KILL, s));
+    }
+    out.add(new Fault(Kind.KILL, "dtm"));
+    for (String s : services) {
+      if (s.endsWith("-rpc")) {
+        out.add(new Fault(Kind.SLOW, s));
+      }
+    }
+    out.add(new Fault(Kind.DUPLICATE, ""));
+    out.add(new Fault(Kind.POISON, ""));
+    out.add(new Fault(Kind.RESTART, "mariadb"));
+    return out;
+  }
+
+  /**
+   * The faults of one round, repeatable from {@code seed}: {@code count} of the catalog in a seeded
+   * order, every type before any repeats; 0 means the whole catalog.
+   */
+  public static List<Fault> schedule(List<Fault> catalog, int count, long seed) {
+    Random rnd = new Random(seed);
+    List<Fault> out = new ArrayList<>();
+    int n = count <= 0 ? catalog.size() : count;
+    while (out.size() < n) {
+      List<Fault> deck = new ArrayList<>(catalog);
+      Collections.shuffle(deck, rnd);
+      out.addAll(deck.subList(0, Math.min(deck.size(), n - out.size())));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,46 @@
+package io.seckill.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fault schedule is a pure function of the seed, and covers every type before repeating. */
+class FaultTest {
+  private static final List<String> SERVICES = List.of("order-rpc", "product-rpc", "coupon-rpc", "pay-rpc",
+      "seckill-consumer", "seckill-api");
+
+  @Test
+  void catalogHoldsEveryFaultType() {
+    List<Fault> c = Fault.catalog(SERVICES);
+    assertEquals(6 + 1 + 4 + 3, c.size());
+    assertEquals(new HashSet<>(List.of(Fault.Kind.values())), new HashSet<>(c.stream().map(Fault::kind).toList()));
+  }
+
+  @Test
+  void sameSeedSameScheduleOtherSeedOtherOrder() {
+    List<Fault> c = Fault.catalog(SERVICES);
+    assertEquals(Fault.schedule(c, 0, 7), Fault.schedule(c, 0, 7));
+    assertNotEquals(Fault.schedule(c, 0, 7), Fault.schedule(c, 0, 8));
+    assertEquals(new HashSet<>(c), new HashSet<>(Fault.schedule(c, 0, 7)));
+    List<Fault> more = Fault.schedule(c, c.size() + 3, 7);
+    assertEquals(new HashSet<>(c), new HashSet<>(more.subList(0, c.size())));
+  }
+
+  @Test
+  void faultListsParse() {
+    assertEquals(List.of(new Fault(Fault.Kind.KILL, "product-rpc"), new Fault(Fault.Kind.DUPLICATE, ""),
+        new Fault(Fault.Kind.RESTART, "mariadb")), ChaosMain.parseFaults("kill:product-rpc, duplicate,restart:mariadb"));
+    assertThrows(IllegalArgumentException.class, () -> ChaosMain.parseFaults("kill"));
+    assertThrows(IllegalArgumentException.class, () -> ChaosMain.parseFaults("explode:dtm"));
+  }
+
+  @Test
+  void reasonsAreClassedByTheirFirstWords() {
+    assertEquals("REFUSED product-rpc", ChaosRun.reasonClass("REFUSED product-rpc: sold out"));
+    assertEquals("(no reason)", ChaosRun.reasonClass(""));
+  }
+}
