@@ -34,7 +34,7 @@ cmd_demo() {
   load_java io.seckill.load.LoadMain --mode api --reset-sale --open-sale \
     --product-base 1 --products "$DEMO_PRODUCTS" --stock-per-product "$DEMO_STOCK" \
     --coupon-base 1 --coupon-users "$DEMO_COUPONS" --coupon-share 0.1 \
-    --count 5000 --users 4000 --concurrency 64 --wait-seconds 90 --json "$json" "$@" || rc=$?
+    --count 5000 --users 4000 --concurrency 64 --wait-seconds 150 --json "$json" "$@" || rc=$?
   if [[ -f "${SECKILL_ROOT}/stack/cmd/verify.sh" ]]; then
     say "checking the invariants (./seckill verify --products 1-${DEMO_PRODUCTS})"
     "${SECKILL_ROOT}/seckill" verify --products "1-${DEMO_PRODUCTS}" || rc=1

@@ -78,7 +78,7 @@ public final class LoadRun {
       if (dlq != null) {
         dlq.start();
       }
-      Progress progress = new Progress(tracker, stats, sender, dlq, orders);
+      Progress progress = new Progress(tracker, stats, sender, dlq);
       Thread ticker = new Thread(progress, "load-progress");
       ticker.setDaemon(true);
       ticker.start();
@@ -190,19 +190,44 @@ public final class LoadRun {
     private final SendStats stats;
     private final OrderSender sender;
     private final DeadLetterCounter dlq;
-    private final Connection orders;
+    private Connection orders;
     private final boolean tty = System.console() != null;
     volatile boolean sendingDone;
     volatile boolean lastPollDone;
     volatile int polls;
     private volatile boolean stopped;
 
-    Progress(OutcomeTracker tracker, SendStats stats, OrderSender sender, DeadLetterCounter dlq, Connection orders) {
+    Progress(OutcomeTracker tracker, SendStats stats, OrderSender sender, DeadLetterCounter dlq) {
       this.tracker = tracker;
       this.stats = stats;
       this.sender = sender;
       this.dlq = dlq;
-      this.orders = orders;
+    }
+
+    /** One poll; a broken connection (MariaDB restarted) is dropped and reopened on the next tick. */
+    private boolean pollOnce() {
+      try {
+        if (orders == null) {
+          orders = setup.connect("seckill_order");
+        }
+        tracker.poll(orders);
+        return true;
+      } catch (SQLException e) {
+        note("polling seckill_order failed (retrying): " + e.getMessage());
+        closeQuietly();
+        return false;
+      }
+    }
+
+    private void closeQuietly() {
+      if (orders != null) {
+        try {
+          orders.close();
+        } catch (SQLException ignored) {
+          // already broken
+        }
+        orders = null;
+      }
     }
 
     void stop() {
@@ -218,13 +243,9 @@ public final class LoadRun {
         long tick = System.nanoTime();
         // Was sending done before this poll began? Only then does an empty pending set mean "all final".
         boolean doneBefore = sendingDone && sender.inFlight() == 0;
-        try {
-          tracker.poll(orders);
-        } catch (SQLException e) {
-          note("polling seckill_order failed: " + e.getMessage());
-        }
+        boolean polled = pollOnce();
         polls++;
-        lastPollDone = doneBefore;
+        lastPollDone = doneBefore && polled;
         long fin = tracker.confirmed() + tracker.cancelled();
         long now = System.nanoTime();
         double rate = (fin - prevFinal) / Math.max(1e-3, (now - prevAt) / 1e9);
@@ -248,6 +269,7 @@ public final class LoadRun {
           LockSupport.parkNanos(sleep);
         }
       }
+      closeQuietly();
       if (tty && !options.quiet()) {
         out.println();
       }

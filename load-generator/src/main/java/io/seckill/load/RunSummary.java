@@ -44,8 +44,10 @@ public record RunSummary(String runId, String mode, String startedAt, LoadOption
   public String render() {
     StringBuilder s = new StringBuilder();
     s.append(String.format("run %s (%s mode) started %s%n", runId, mode, startedAt));
-    s.append(String.format("  sent        %d records in %.1f s (%.0f/s): %d orders accepted, %d bad messages%n",
-        attempted, sendSeconds, sendRate, accepted, badSent));
+    boolean api = "api".equals(mode);
+    s.append(String.format("  sent        %d %s in %.1f s (%.0f/s): %d orders %s%s%n", attempted,
+        api ? "requests" : "records", sendSeconds, sendRate, accepted, api ? "admitted (202)" : "acknowledged by Kafka",
+        api ? "" : ", " + badSent + " bad messages"));
     if (!refused.isEmpty()) {
       s.append(String.format("  refused     %d: %s%n", refused.values().stream().mapToLong(Long::longValue).sum(),
           refused));
@@ -55,9 +57,11 @@ public record RunSummary(String runId, String mode, String startedAt, LoadOption
     }
     s.append(String.format("  confirmed   %d%n", confirmed));
     s.append(String.format("  cancelled   %d%s%n", cancelled, cancelReasons.isEmpty() ? "" : " " + cancelReasons));
-    s.append(String.format("  DLQ         %d of %d bad messages%s%s%n", deadLettered, badSent,
-        deadLetterReasons.isEmpty() ? "" : " " + deadLetterReasons,
-        validInDeadLetters == 0 ? "" : "; " + validInDeadLetters + " VALID ORDERS IN THE DLQ"));
+    if (!api) {
+      s.append(String.format("  DLQ         %d of %d bad messages%s%s%n", deadLettered, badSent,
+          deadLetterReasons.isEmpty() ? "" : " " + deadLetterReasons,
+          validInDeadLetters == 0 ? "" : "; " + validInDeadLetters + " VALID ORDERS IN THE DLQ"));
+    }
     if (notFinal > 0) {
       s.append(String.format("  NOT FINAL   %d accepted orders had no final state when waiting stopped%n", notFinal));
     }
@@ -67,8 +71,8 @@ public record RunSummary(String runId, String mode, String startedAt, LoadOption
         latencyConfirmedMs.p50(), latencyConfirmedMs.p95(), latencyConfirmedMs.p99(), latencyConfirmedMs.max()));
     s.append(String.format("              enqueue->final     p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
         latencyAllMs.p50(), latencyAllMs.p95(), latencyAllMs.p99()));
-    s.append(complete ? "  complete: every accepted order is final, every bad message is in the DLQ"
-        : "  INCOMPLETE: see NOT FINAL / DLQ above");
+    s.append(complete ? "  complete: every accepted order is final" + (api ? "" : ", every bad message is in the DLQ")
+        : "  INCOMPLETE: see NOT FINAL" + (api ? "" : " / DLQ") + " above");
     return s.toString();
   }
 }

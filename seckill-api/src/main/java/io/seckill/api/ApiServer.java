@@ -79,7 +79,13 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(ApiConfig config, OrderPublisher publisher) {
     config.validate();
     ApiServer s = new ApiServer(config, publisher);
-    s.undertow.start();
+    try {
+      s.undertow.start();
+    } catch (RuntimeException e) {
+      // e.g. the port is taken: release Redis, Kafka and gRPC before reporting it.
+      s.close();
+      throw e;
+    }
     if (s.reconcileIntervalMs > 0) {
       s.reconciler.start(s.reconcileIntervalMs);
     }

@@ -34,17 +34,19 @@ public interface CouponDiscounts extends AutoCloseable {
     private final HikariDataSource pool;
     private final Map<Long, Long> cache = new ConcurrentHashMap<>();
 
-    /** A small pool on {@code jdbcUrl}; it connects lazily so the API starts without the database. */
+    /** A small pool on {@code jdbcUrl}; the API starts even while the database is down. */
     public Jdbc(String jdbcUrl, String user, String password) {
       HikariConfig hc = new HikariConfig();
       hc.setPoolName("api-coupon");
       hc.setJdbcUrl(jdbcUrl);
       hc.setUsername(user);
       hc.setPassword(password);
-      hc.setMaximumPoolSize(4);
-      hc.setMinimumIdle(0);
+      // The first seconds of a sale bring one lookup per new coupon at once; a loaded machine opens
+      // connections slowly, so a few more of them and a patient wait beat a 503.
+      hc.setMaximumPoolSize(8);
+      hc.setMinimumIdle(1);
       hc.setReadOnly(true);
-      hc.setConnectionTimeout(2_000);
+      hc.setConnectionTimeout(5_000);
       // Admission must not depend on the database being up when the API starts.
       hc.setInitializationFailTimeout(-1);
       this.pool = new HikariDataSource(hc);

@@ -141,7 +141,16 @@ public final class Reconciler implements AutoCloseable {
   @Override
   public void close() {
     if (timer != null) {
-      timer.shutdownNow();
+      // Let a running pass finish its current scripts rather than interrupt it mid-call.
+      timer.shutdown();
+      try {
+        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+          timer.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        timer.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

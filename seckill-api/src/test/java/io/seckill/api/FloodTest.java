@@ -100,7 +100,7 @@ class FloodTest {
         orderIds.addAll(r.admittedByUser().values());
 
         // Wait for the pipeline: every admitted order must end CONFIRMED (stock suffices for all).
-        long deadline = System.currentTimeMillis() + 240_000;
+        long deadline = System.currentTimeMillis() + 420_000;
         Map<String, String> states = new HashMap<>();
         while (System.currentTimeMillis() < deadline) {
           states.clear();

@@ -71,6 +71,8 @@ public final class OrderConsumer implements Runnable {
   private boolean paused;
   private long lastCommitNanos = System.nanoTime();
   private volatile boolean stopRequested;
+  /** Set once the shutdown drain is over: revocation during close() must not wait a second time. */
+  private boolean closing;
   private volatile boolean saturated;
   private volatile boolean running;
   private volatile Throwable fatal;
@@ -162,6 +164,7 @@ public final class OrderConsumer implements Runnable {
     } catch (RuntimeException e) {
       log.warn("final commit failed; the next start redelivers from the last commit: {}", e.toString());
     }
+    closing = true;
     consumer.close(Duration.ofSeconds(5));
     log.info("stopped");
   }
@@ -331,7 +334,7 @@ public final class OrderConsumer implements Runnable {
       }
       Set<TopicPartition> revoked = new HashSet<>(partitions);
       backlog.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
-      long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
+      long deadline = System.nanoTime() + (closing ? 0 : settings.revokeTimeout().toNanos());
       while (System.nanoTime() < deadline && revoked.stream().anyMatch(tp -> inFlightByPartition.getOrDefault(tp, 0) > 0)) {
         awaitCompletion(deadline);
       }

@@ -36,6 +36,15 @@ final class Retrier {
     this.listener = listener;
   }
 
+  /** A condition that is expected to become true soon; retried like trouble but not reported as such. */
+  static final class NotYet extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotYet(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** Unwraps the CompletionException/ExecutionException layers futures add. */
   static Throwable cause(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
@@ -93,9 +102,16 @@ final class Retrier {
         result.completeExceptionally(c);
         return;
       }
-      listener.retrying(step, c);
-      if (attempt == 1 || attempt % 10 == 0) {
-        log.warn("{} failed (attempt {}), retrying in {} ms: {}", step, attempt, delay, c.toString());
+      if (c instanceof NotYet) {
+        // An expected wait (e.g. DTM's asynchronous Cancel), not trouble: neither counted nor warned.
+        if (attempt % 20 == 0) {
+          log.info("{}: still waiting after {} attempts: {}", step, attempt, c.getMessage());
+        }
+      } else {
+        listener.retrying(step, c);
+        if (attempt == 1 || attempt % 10 == 0) {
+          log.warn("{} failed (attempt {}), retrying in {} ms: {}", step, attempt, delay, c.toString());
+        }
       }
       try {
         timer.schedule(() -> attempt(step, call, attempt + 1, deadline, result), delay, TimeUnit.MILLISECONDS);

@@ -181,7 +181,7 @@ public final class TccOrderTransactions implements OrderTransactions {
     return retrier.untilDone("record cancellation " + gid, () -> ledger.recordCancellation(order, reason)
             .thenApply(done -> {
               if (!done) {
-                throw new IllegalStateException("order " + order.getOrderId() + " still live; DTM's Cancel pending");
+                throw new Retrier.NotYet("order " + order.getOrderId() + " still live; DTM's Cancel pending");
               }
               return done;
             }))

@@ -201,8 +201,18 @@ final class StackFixture implements AutoCloseable {
   /** Waits until every order has a final row and its global transaction is final in DTM. */
   Map<String, String> awaitFinal(Collection<String> ids, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, String> rows = Map.of();
     while (true) {
-      Map<String, String> rows = orders(ids);
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("orders not final after " + timeout + ": " + rows.size() + "/" + ids.size() + " rows: " + rows);
+      }
+      try {
+        rows = orders(ids);
+      } catch (SQLException e) {
+        // The shared stack may be restarting MariaDB (./seckill chaos): wait, do not fail on it.
+        Thread.sleep(500);
+        continue;
+      }
       boolean done = rows.size() == ids.size() && rows.values().stream().noneMatch(v -> v.startsWith("TRYING"));
       if (done) {
         boolean dtmDone = true;
@@ -216,9 +226,6 @@ final class StackFixture implements AutoCloseable {
         if (dtmDone) {
           return rows;
         }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("orders not final after " + timeout + ": " + rows.size() + "/" + ids.size() + " rows: " + rows);
       }
       Thread.sleep(200);
     }

@@ -104,7 +104,8 @@ public final class BenchMain {
 
     int warm = quick ? 200 : 1000;
     out.printf("[bench] warm-up: %d orders%n", warm);
-    RunSummary w = new LoadRun(base.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run();
+    RunSummary w = retried("warm-up", out,
+        () -> new LoadRun(base.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run());
     out.printf("[bench]   warm-up: %.0f confirmed/s, complete=%s%n", w.confirmedPerSecond(), w.complete());
 
     ProcessSampler sampler = new ProcessSampler(runDir);
@@ -112,7 +113,9 @@ public final class BenchMain {
     List<RunSummary> results = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
     for (int i = 1; i <= runs; i++) {
-      RunSummary r = new LoadRun(base.withRun(count, 0, 1000 + i, null, null), endpoints, quietStream()).run();
+      int seed = 1000 + i;
+      RunSummary r = retried("run " + i, out,
+          () -> new LoadRun(base.withRun(count, 0, seed, null, null), endpoints, quietStream()).run());
       results.add(r);
       rates.add(r.confirmedPerSecond());
       out.printf("[bench]   run %d/%d: %d orders, %.1f confirmed/s over %.1f s, p99 %.0f ms, complete=%s%n", i, runs,
@@ -121,7 +124,8 @@ public final class BenchMain {
     double median = Percentiles.median(rates);
     double pacedRate = Math.max(1, Math.floor(median / 2));
     int pacedCount = (int) Math.max(50, pacedRate * (quick ? 8 : 30));
-    RunSummary paced = new LoadRun(base.withRun(pacedCount, pacedRate, 2000, null, null), endpoints, quietStream()).run();
+    RunSummary paced = retried("paced run", out,
+        () -> new LoadRun(base.withRun(pacedCount, pacedRate, 2000, null, null), endpoints, quietStream()).run());
     out.printf("[bench]   paced at %.0f/s: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, complete=%s%n", pacedRate,
         paced.latencyConfirmedMs().p50(), paced.latencyConfirmedMs().p95(), paced.latencyConfirmedMs().p99(),
         paced.complete());
@@ -130,9 +134,11 @@ public final class BenchMain {
     List<Baseline.Result> baseline = new ArrayList<>();
     List<Double> baseRates = new ArrayList<>();
     try (Baseline b = new Baseline(endpoints, sqlDir, baselineWorkers)) {
-      b.run(base.withRun(warm, 0, 1, null, null), LoadRun.mintRunId());
+      retried("baseline warm-up", out, () -> b.run(base.withRun(warm, 0, 1, null, null), LoadRun.mintRunId()));
       for (int i = 1; i <= runs; i++) {
-        Baseline.Result br = b.run(base.withRun(count, 0, 1000 + i, null, null), LoadRun.mintRunId());
+        int seed = 1000 + i;
+        Baseline.Result br = retried("baseline " + i, out,
+            () -> b.run(base.withRun(count, 0, seed, null, null), LoadRun.mintRunId()));
         baseline.add(br);
         baseRates.add(br.ordersPerSecond());
         out.printf("[bench]   baseline %d/%d: %.1f orders/s (%d confirmed, %d refused/failed) over %.1f s%n", i, runs,
@@ -171,6 +177,25 @@ public final class BenchMain {
     boolean allComplete = runs.stream().allMatch(RunSummary::complete) && paced.complete();
     t.put("everyOrderFinal", Map.of("met", allComplete));
     return t;
+  }
+
+  /** A run or baseline step, retried: the stack is shared, and a part restarted by someone else must not sink the bench. */
+  interface Step<T> {
+    T call() throws Exception;
+  }
+
+  static <T> T retried(String what, PrintStream out, Step<T> step) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return step.call();
+      } catch (java.sql.SQLException | org.apache.kafka.common.KafkaException | java.io.IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        out.printf("[bench]   %s failed (%s), retrying in 10 s%n", what, e);
+        Thread.sleep(10_000);
+      }
+    }
   }
 
   private static PrintStream quietStream() {
