@@ -3,7 +3,6 @@ package io.seckill.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +22,8 @@ class ApiServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
-    assumeTrue(TestStack.reachable(TestStack.KAFKA_PORT), "Kafka of the local stack is not running (./seckill up)");
+    assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
+    assertTrue(TestStack.reachable(TestStack.KAFKA_PORT), "Kafka of the local stack is not running (./seckill up)");
     TestStack.ensureTopic(TestStack.TEST_TOPIC);
     redis = TestStack.redis();
     server = ApiServer.start(TestStack.config(Map.of(ApiConfig.RATE_LIMIT, "3", ApiConfig.RATE_WINDOW_MS, "60000")));

@@ -2,7 +2,6 @@ package io.seckill.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,8 +42,8 @@ class FloodTest {
 
   @BeforeAll
   static void connect() throws Exception {
-    assumeTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
-    assumeTrue(TestStack.reachable(TestStack.KAFKA_PORT), "Kafka of the local stack is not running (./seckill up)");
+    assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
+    assertTrue(TestStack.reachable(TestStack.KAFKA_PORT), "Kafka of the local stack is not running (./seckill up)");
     TestStack.ensureTopic(TestStack.TEST_TOPIC);
     redis = TestStack.redis();
   }
@@ -76,9 +75,9 @@ class FloodTest {
 
   @Test
   void floodThroughTheWholePipelineConfirmsExactlyTheStock() throws Exception {
-    assumeTrue(TestStack.reachable(TestStack.ORDER_PORT) && TestStack.reachable(TestStack.PRODUCT_PORT)
+    assertTrue(TestStack.reachable(TestStack.ORDER_PORT) && TestStack.reachable(TestStack.PRODUCT_PORT)
         && TestStack.reachable(TestStack.DB_PORT), "order-rpc, product-rpc or MariaDB is not running");
-    assumeTrue(TestStack.consumerRunning(), "seckill-consumer is not running");
+    assertTrue(TestStack.consumerRunning(), "seckill-consumer is not running");
     long product = TestStack.testProductId();
     List<String> orderIds = new ArrayList<>();
     try (Connection db = TestStack.db()) {

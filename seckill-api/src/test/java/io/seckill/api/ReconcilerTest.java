@@ -3,7 +3,6 @@ package io.seckill.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.seckill.api.AdmissionStore.Outcome;
 import io.seckill.api.OrderDirectory.StoredOrder;
@@ -47,7 +46,7 @@ class ReconcilerTest {
 
   @BeforeAll
   static void connect() {
-    assumeTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
+    assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
     redis = TestStack.redis();
     store = new AdmissionStore(redis);
   }

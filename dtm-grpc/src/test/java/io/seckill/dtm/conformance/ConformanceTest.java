@@ -69,7 +69,7 @@ class ConformanceTest {
   @BeforeAll
   static void setUp() throws Exception {
     DtmClientConfig config = DtmClientConfig.fromEnv();
-    TestStack.assumeUp(config);
+    TestStack.requireUp(config);
     db = TestStack.dataSource();
     dtm = DtmClient.connect(config);
     for (Mode m : new Mode[] {Mode.JDBC, Mode.MYBATIS, Mode.JDBC, Mode.MYBATIS}) {

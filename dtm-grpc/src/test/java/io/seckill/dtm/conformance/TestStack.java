@@ -1,6 +1,6 @@
 package io.seckill.dtm.conformance;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -30,12 +30,12 @@ final class TestStack {
   }
 
   /** Skips (not fails) the calling test class when MariaDB or DTM is not listening. */
-  static void assumeUp(DtmClientConfig dtm) {
+  static void requireUp(DtmClientConfig dtm) {
     String[] hp = dtm.grpcTarget().split(":");
     URI http = dtm.httpBase();
-    assumeTrue(listening(DB_HOST, DB_PORT), "MariaDB not reachable at " + DB_HOST + ":" + DB_PORT + " (./seckill up)");
-    assumeTrue(listening(hp[0], Integer.parseInt(hp[1])), "DTM gRPC not reachable at " + dtm.grpcTarget());
-    assumeTrue(listening(http.getHost(), http.getPort()), "DTM HTTP not reachable at " + http);
+    assertTrue(listening(DB_HOST, DB_PORT), "MariaDB not reachable at " + DB_HOST + ":" + DB_PORT + " (./seckill up)");
+    assertTrue(listening(hp[0], Integer.parseInt(hp[1])), "DTM gRPC not reachable at " + dtm.grpcTarget());
+    assertTrue(listening(http.getHost(), http.getPort()), "DTM HTTP not reachable at " + http);
   }
 
   private static boolean listening(String host, int port) {
