@@ -14,8 +14,8 @@ import java.util.Properties;
 /**
  * The API's settings: {@code seckill-api.properties} on the classpath, each key overridable from the
  * environment. A key's env name is the key upper-cased with {@code .} and {@code -} as {@code _}, under
- * the {@code API_} prefix first and the project-wide {@code SECKILL_} prefix second, the same rule the
- * services follow: {@code redis.port} comes from {@code API_REDIS_PORT}, else {@code SECKILL_REDIS_PORT}.
+ * the {@code SECKILL_API_} prefix first and the project-wide {@code SECKILL_} prefix second, the same rule the
+ * services follow: {@code redis.port} comes from {@code SECKILL_API_REDIS_PORT}, else {@code SECKILL_REDIS_PORT}.
  */
 public final class ApiConfig {
   /** Bind address of the HTTP server. */
@@ -93,7 +93,7 @@ public final class ApiConfig {
   /** Products the "open all" admin call opens, e.g. {@code 1-20} or {@code 1,2,5-7}. */
   public static final String SALES_DEMO_PRODUCTS = "sales.demo-products";
 
-  private static final String ENV_PREFIX = "API";
+  private static final String ENV_PREFIX = "SECKILL_API";
   private static final String SHARED_PREFIX = "SECKILL";
 
   private final String source;

@@ -45,7 +45,7 @@ class ApiConfigTest {
 
   @Test
   void envOverridesTheFileAndTheApiPrefixWins() {
-    ApiConfig c = ApiConfig.of(packaged(), Map.of("SECKILL_REDIS_PORT", "6380", "API_REDIS_PORT", "6381",
+    ApiConfig c = ApiConfig.of(packaged(), Map.of("SECKILL_REDIS_PORT", "6380", "SECKILL_API_REDIS_PORT", "6381",
         "SECKILL_KAFKA_PORT", "9093"));
     assertEquals(6381, c.integer(ApiConfig.REDIS_PORT, 1, 65535));
     assertEquals("127.0.0.1:9093", c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT));

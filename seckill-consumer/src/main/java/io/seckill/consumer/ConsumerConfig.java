@@ -45,7 +45,7 @@ public final class ConsumerConfig {
   /** Reads every key; throws {@link ConfigException} naming each missing or bad one. */
   public ConsumerConfig validate() {
     List<String> problems = new ArrayList<>();
-    List<Supplier<?>> reads = List.of(this::bootstrapServers, this::topic, this::dlqTopic, this::groupId,
+    List<Supplier<?>> reads = List.of(this::bootstrapServers, this::topic, this::dlqTopic, this::groupId, this::sessionTimeoutMs,
         this::maxInFlight, this::maxPollRecords, this::pollTimeout, this::commitInterval, this::maxRecordBytes,
         this::maxQuantity, this::backoff, this::tryBudgetMillis, this::shutdownTimeout, this::revokeTimeout,
         this::dtm, this::timeoutToFail, this::requestTimeout, () -> branch("order"), () -> branch("product"),
@@ -79,6 +79,10 @@ public final class ConsumerConfig {
 
   public String groupId() {
     return config.string("consumer.group-id");
+  }
+
+  public int sessionTimeoutMs() {
+    return config.integer("consumer.session-timeout-ms", 6_000, 300_000);
   }
 
   public int maxInFlight() {

@@ -174,6 +174,9 @@ public final class ConsumerMain {
     // The loop polls continuously (also while paused), so the default 5 min only catches a hung
     // loop; revocation waits (consumer.revoke-timeout-ms) stay well below it.
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
+    // A crashed member's partitions move after this long (see consumer.properties).
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(config.sessionTimeoutMs()));
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(config.sessionTimeoutMs() / 3));
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "seckill-consumer-" + ProcessHandle.current().pid());
     return p;
   }

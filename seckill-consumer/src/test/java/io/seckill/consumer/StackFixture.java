@@ -100,6 +100,8 @@ final class StackFixture implements AutoCloseable {
     m.put("metrics.port", "0");
     m.put("consumer.commit-interval-ms", "200");
     m.put("consumer.shutdown-timeout-ms", "5000");
+    // The broker's minimum: a killed child's partitions move to its successor quickly.
+    m.put("consumer.session-timeout-ms", "6000");
     return m;
   }
 

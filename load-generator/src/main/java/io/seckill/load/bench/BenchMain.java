@@ -45,7 +45,22 @@ public final class BenchMain {
   public record Result(String scenario, String description, String dtmStore, boolean quick, String startedAt,
       MachineInfo machine, Map<String, Object> settings, List<RunSummary> runs, double confirmedPerSecondMedian,
       RunSummary paced, List<Baseline.Result> baselineRuns, double baselineOrdersPerSecondMedian, double ratio,
-      ProcessSampler.Window processes, Map<String, Object> targets) {}
+      ProcessSampler.Window processes, Map<String, Double> cpuMsPerConfirmedOrder, Map<String, Object> targets) {}
+
+  /**
+   * CPU milliseconds each part spent per confirmed order over the sampled window, parts merged by
+   * name (a part restarted mid-window has two pids), largest first: where the time goes.
+   */
+  static Map<String, Double> cpuPerOrder(ProcessSampler.Window window, long confirmed) {
+    Map<String, Double> byName = new java.util.HashMap<>();
+    for (ProcessSampler.ProcessStats p : window.processes()) {
+      byName.merge(p.name(), p.cpuSeconds(), Double::sum);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> out.put(e.getKey(), confirmed == 0 ? 0 : 1000 * e.getValue() / confirmed));
+    return out;
+  }
 
   /** Entry point: --scenario NAME [--quick] [--out DIR] [--run-dir DIR] [--sql-dir DIR] [--runs N] [--count N]. */
   public static void main(String[] args) throws Exception {
@@ -79,8 +94,7 @@ public final class BenchMain {
     if (runs < 3) {
       throw new IllegalArgumentException("--runs must be >= 3 (the throughput is a median)");
     }
-    int n = count != null ? count : (quick ? 1500 : 18000);
-    Result r = bench(s, quick, runs, n, baselineWorkers, runDir, sqlDir, Endpoints.fromEnv(System.getenv()), System.out);
+    Result r = bench(s, quick, runs, count, baselineWorkers, runDir, sqlDir, Endpoints.fromEnv(System.getenv()), System.out);
     String date = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
     Path file = out.resolve(date + "-" + s.name() + ".json");
     Files.createDirectories(out);
@@ -88,7 +102,17 @@ public final class BenchMain {
     System.out.println("[bench] wrote " + file);
   }
 
-  static Result bench(Scenario s, boolean quick, int runs, int count, int baselineWorkers, Path runDir, Path sqlDir,
+  /**
+   * Orders per run when --count is not given: enough for about {@code seconds} at the warm-up's
+   * rate (a full bench wants 60 s sustained, a quick one about 10 s per run), within bounds.
+   */
+  static int adaptiveCount(double warmRate, boolean quick) {
+    double seconds = quick ? 10 : 65;
+    long n = Math.round(seconds * Math.max(1, warmRate));
+    return (int) Math.max(quick ? 300 : 3000, Math.min(quick ? 3000 : 30000, n));
+  }
+
+  static Result bench(Scenario s, boolean quick, int runs, Integer fixedCount, int baselineWorkers, Path runDir, Path sqlDir,
       Endpoints endpoints, PrintStream out) throws Exception {
     String startedAt = Instant.now().toString();
     String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "mysql");
@@ -96,17 +120,21 @@ public final class BenchMain {
       out.println("[bench] WARNING: scenario " + s.name() + " expects DTM on " + s.dtmStore() + ", SECKILL_DTM_STORE is "
           + store);
     }
+    out.printf("[bench] scenario %s: %s%n", s.name(), s.description());
+    int warm = quick ? 200 : 1000;
+    LoadOptions warmOptions = LoadOptions.parse("--mode", "kafka", "--products", Integer.toString(s.products()),
+        "--stock-per-product", Integer.toString(warm + 1000), "--hot-skew", Double.toString(s.hotSkew()),
+        "--coupon-share", Double.toString(s.couponShare()), "--quiet", "--wait-seconds", "60");
+    out.printf("[bench] warm-up: %d orders%n", warm);
+    RunSummary w = retried("warm-up", out,
+        () -> new LoadRun(warmOptions.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run());
+    int count = fixedCount != null ? fixedCount : adaptiveCount(w.confirmedPerSecond(), quick);
+    out.printf("[bench]   warm-up: %.0f confirmed/s, complete=%s; %d orders per run%n", w.confirmedPerSecond(),
+        w.complete(), count);
     // Stock for every order on any product, so "ample" really never sells out.
     LoadOptions base = LoadOptions.parse("--mode", "kafka", "--products", Integer.toString(s.products()),
         "--stock-per-product", Integer.toString(count + 1000), "--hot-skew", Double.toString(s.hotSkew()),
         "--coupon-share", Double.toString(s.couponShare()), "--quiet", "--wait-seconds", "60");
-    out.printf("[bench] scenario %s: %s%n", s.name(), s.description());
-
-    int warm = quick ? 200 : 1000;
-    out.printf("[bench] warm-up: %d orders%n", warm);
-    RunSummary w = retried("warm-up", out,
-        () -> new LoadRun(base.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run());
-    out.printf("[bench]   warm-up: %.0f confirmed/s, complete=%s%n", w.confirmedPerSecond(), w.complete());
 
     ProcessSampler sampler = new ProcessSampler(runDir);
     sampler.start();
@@ -159,8 +187,13 @@ public final class BenchMain {
     out.printf("[bench] %s: %.1f confirmed orders/s (median of %d), paced p99 %.0f ms, baseline %.1f orders/s, "
         + "ratio %.2f, JVM RSS peak %.0f MiB%n", s.name(), median, runs, paced.latencyConfirmedMs().p99(), baseMedian,
         ratio, window.jvmRssPeakTotalMb());
+    long confirmedInWindow = paced.confirmed() + results.stream().mapToLong(RunSummary::confirmed).sum();
+    Map<String, Double> perOrder = cpuPerOrder(window, confirmedInWindow);
+    out.printf("[bench]   CPU ms per confirmed order: %s%n", perOrder.entrySet().stream()
+        .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, "%.1f", e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", ")));
     return new Result(s.name(), s.description(), store, quick, startedAt, MachineInfo.collect(), settings, results,
-        median, paced, baseline, baseMedian, ratio, window, targets);
+        median, paced, baseline, baseMedian, ratio, window, perOrder, targets);
   }
 
   /** The targets, each with the measured value and whether it was met. */

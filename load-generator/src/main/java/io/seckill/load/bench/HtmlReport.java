@@ -128,7 +128,11 @@ public final class HtmlReport {
             .append("</td><td>").append(fmt(p.path("rssAvgMb").asDouble(), 0))
             .append("</td><td>").append(p.path("java").asBoolean() ? "yes" : "").append("</td></tr>\n");
       }
-      h.append("</table>\n<p>Machine CPU busy over the window: ")
+      h.append("</table>\n<p>CPU milliseconds per confirmed order, by part (where the time goes): ");
+      StringBuilder per = new StringBuilder();
+      r.path("cpuMsPerConfirmedOrder").fields().forEachRemaining(e -> per.append(per.length() == 0 ? "" : ", ")
+          .append(esc(e.getKey())).append(' ').append(fmt(e.getValue().asDouble(), 1)));
+      h.append(per).append(".</p>\n<p>Machine CPU busy over the window: ")
           .append(fmt(r.path("processes").path("machineCpuPercent").asDouble(), 0))
           .append("% of all cores; 100% CPU in the table is one full core.</p>\n");
     }

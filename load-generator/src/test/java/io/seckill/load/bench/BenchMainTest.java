@@ -1,0 +1,32 @@
+package io.seckill.load.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchMainTest {
+
+  @Test
+  void runSizeFollowsTheWarmUpRateWithinBounds() {
+    assertEquals(300, BenchMain.adaptiveCount(5, true), "quick floor");
+    assertEquals(1000, BenchMain.adaptiveCount(100, true), "quick: about 10 s");
+    assertEquals(3000, BenchMain.adaptiveCount(1000, true), "quick ceiling");
+    assertEquals(3000, BenchMain.adaptiveCount(20, false), "full floor");
+    assertEquals(19500, BenchMain.adaptiveCount(300, false), "full: about 65 s, enough for 60 s sustained");
+    assertEquals(30000, BenchMain.adaptiveCount(5000, false), "full ceiling");
+  }
+
+  @Test
+  void cpuPerOrderMergesRestartedPartsAndSortsByCost() {
+    ProcessSampler.Window w = new ProcessSampler.Window(10, List.of(
+        new ProcessSampler.ProcessStats("mariadb", 1, false, 2.0, 20, 200, 190),
+        new ProcessSampler.ProcessStats("consumer", 2, true, 1.0, 10, 200, 190),
+        new ProcessSampler.ProcessStats("consumer", 3, true, 2.5, 25, 200, 190)), 400, 600, 50);
+    Map<String, Double> per = BenchMain.cpuPerOrder(w, 500);
+    assertEquals(List.of("consumer", "mariadb"), List.copyOf(per.keySet()));
+    assertEquals(7.0, per.get("consumer"), 1e-9);
+    assertEquals(4.0, per.get("mariadb"), 1e-9);
+  }
+}

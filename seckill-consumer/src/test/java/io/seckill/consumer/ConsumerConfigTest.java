@@ -1,0 +1,67 @@
+package io.seckill.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seckill.runtime.ConfigException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ConsumerConfigTest {
+  private static Properties shipped() throws Exception {
+    Properties p = new Properties();
+    try (InputStream in = ConsumerConfigTest.class.getClassLoader().getResourceAsStream("consumer.properties")) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  @Test
+  void theShippedFileIsValid() throws Exception {
+    ConsumerConfig c = ConsumerConfig.of(shipped(), Map.of()).validate();
+    assertEquals("seckill.orders", c.topic());
+    assertEquals("seckill.orders.dlq", c.dlqTopic());
+    assertEquals(256, c.maxInFlight());
+    assertEquals(9100, c.metricsPort());
+    assertEquals("127.0.0.1:9003", c.branch("coupon"));
+  }
+
+  @Test
+  void aMissingKeyNamesItselfAndEveryOtherProblem() throws Exception {
+    Properties p = shipped();
+    p.remove("consumer.topic");
+    p.setProperty("consumer.max-in-flight", "lots");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConsumerConfig.of(p, Map.of()).validate());
+    assertTrue(e.getMessage().contains("'consumer.topic'"), e.getMessage());
+    assertTrue(e.getMessage().contains("SECKILL_CONSUMER_CONSUMER_TOPIC"), e.getMessage());
+    assertTrue(e.getMessage().contains("'consumer.max-in-flight'"), e.getMessage());
+  }
+
+  @Test
+  void envOverridesAndTheLaunchersPortVariables() throws Exception {
+    ConsumerConfig c = ConsumerConfig.of(shipped(), Map.of(
+        "SECKILL_CONSUMER_CONSUMER_MAX_IN_FLIGHT", "512",
+        "SECKILL_KAFKA_PORT", "19092",
+        "SECKILL_ORDER_PORT", "19001",
+        "SECKILL_DTM_GRPC_PORT", "46790",
+        "SECKILL_DTM_HTTP_PORT", "46789")).validate();
+    assertEquals(512, c.maxInFlight());
+    assertEquals("127.0.0.1:19092", c.bootstrapServers());
+    assertEquals("127.0.0.1:19001", c.branch("order"));
+    assertEquals("127.0.0.1:46790", c.dtm().grpcTarget());
+    assertEquals("http://127.0.0.1:46789", c.dtm().httpBase().toString());
+    ConsumerConfig explicit = ConsumerConfig.of(shipped(), Map.of(
+        "SECKILL_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092", "SECKILL_KAFKA_PORT", "19092"));
+    assertEquals("k1:9092,k2:9092", explicit.bootstrapServers(), "an explicit key wins over the port variable");
+  }
+
+  @Test
+  void aBadHaltStepIsRefused() throws Exception {
+    Properties p = shipped();
+    p.setProperty("test.halt-at", "SOMETIME");
+    assertThrows(ConfigException.class, () -> ConsumerConfig.of(p, Map.of()).validate());
+  }
+}
