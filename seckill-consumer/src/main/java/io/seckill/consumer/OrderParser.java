@@ -66,9 +66,6 @@ public final class OrderParser {
       throw new Poison.Exception(PoisonReason.BAD_ORDER_ID,
           "orderId must be 1-64 characters of [A-Za-z0-9_-], got " + orderId.length() + " characters");
     }
-    if (key != null && !Arrays.equals(key, orderId.getBytes(StandardCharsets.UTF_8))) {
-      throw new Poison.Exception(PoisonReason.KEY_MISMATCH, "record key differs from orderId " + orderId);
-    }
     long userId = positive("userId", longField(root, "userId", true));
     long productId = positive("productId", longField(root, "productId", true));
     long quantity = longField(root, "quantity", true);
@@ -98,6 +95,10 @@ public final class OrderParser {
       } catch (DateTimeParseException e) {
         throw new Poison.Exception(PoisonReason.WRONG_TYPE, "requestedAt is not an ISO-8601 instant");
       }
+    }
+    // Last: a record wrong in its fields is reported for the field, the more useful reason.
+    if (key != null && !Arrays.equals(key, orderId.getBytes(StandardCharsets.UTF_8))) {
+      throw new Poison.Exception(PoisonReason.KEY_MISMATCH, "record key differs from orderId " + orderId);
     }
     return OrderMessage.newBuilder()
         .setOrderId(orderId)

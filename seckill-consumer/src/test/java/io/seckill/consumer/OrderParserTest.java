@@ -107,6 +107,8 @@ class OrderParserTest {
     byte[] v = b("{\"orderId\":\"a1\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":1}");
     assertEquals(PoisonReason.KEY_MISMATCH, reasonOf(b("other"), v));
     assertEquals("a1", parser.parse(b("a1"), v).getOrderId());
+    byte[] alsoBad = b("{\"orderId\":\"a1\",\"userId\":-5,\"productId\":1,\"quantity\":1,\"amountCents\":1}");
+    assertEquals(PoisonReason.BAD_VALUE, reasonOf(b("other"), alsoBad), "the field problem is the better reason");
   }
 
   @Test
