@@ -68,6 +68,7 @@ cmd_bench() {
   done
   rm -f "$before"
   bench_dtm_store "$original_store"
-  load_java io.seckill.load.bench.HtmlReport --out "${out}/${stamp}-report.html" "${files[@]}"
+  load_java io.seckill.load.bench.HtmlReport --out "${out}/${stamp}-report.html" \
+    --template "${SECKILL_ROOT}/bench/report-template.html" "${files[@]}"
   say "bench finished in $((SECONDS - began))s: ${files[*]} ${out}/${stamp}-report.html"
 }

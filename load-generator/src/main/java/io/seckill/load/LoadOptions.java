@@ -22,7 +22,7 @@ import java.util.Locale;
  * @param seed the seed of the generator, so a run can be repeated exactly
  * @param json where to write the summary as JSON, or null
  * @param concurrency api mode: requests in flight at most
- * @param waitSeconds how long to wait for the last order's final state once sending is done
+ * @param waitSeconds stop waiting once no order became final for this long
  * @param setup kafka mode: insert the run's products and coupons (false: they must exist)
  * @param resetSale api mode: reset the products' stock and coupons first (demo ids only)
  * @param openSale api mode: open the products' sale through the admin endpoint first
@@ -66,7 +66,7 @@ public record LoadOptions(Mode mode, int count, double rate, int products, long 
       "  --seed N                  generator seed (default: from the clock)",
       "  --json FILE               also write the summary as JSON",
       "  --concurrency N           api mode: requests in flight at most (default 64)",
-      "  --wait-seconds N          wait for final states after the last send (default 180)",
+      "  --wait-seconds N          stop waiting when no order became final for N s (default 180)",
       "  --no-setup                kafka mode: do not insert products/coupons (they must exist)",
       "  --reset-sale              api mode: reset stock, coupons and orders of the products first",
       "  --open-sale               api mode: open the products' sale (admin endpoint) first",

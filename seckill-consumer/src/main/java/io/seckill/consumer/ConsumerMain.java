@@ -141,7 +141,8 @@ public final class ConsumerMain {
     ManagedChannel orderChannel = Grpc.newChannelBuilder(config.branch("order"), InsecureChannelCredentials.create()).build();
     BranchPlan plan = new BranchPlan(config.branch("order"), config.branch("product"), config.branch("coupon"), config.branch("pay"));
     OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options),
-        new GrpcOrderLedger(orderChannel, config.dtm().callTimeout()), plan, retrier, config.tryBudgetMillis(), checkpoint);
+        new GrpcOrderLedger(orderChannel, config.dtm().callTimeout()), plan, retrier, config.tryBudgetMillis(),
+        config.dtm().callTimeout().toMillis(), checkpoint);
 
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -320,7 +320,12 @@ public final class OrderConsumer implements Runnable {
         continue;
       }
       // Records not fetched yet plus records fetched but not finished: what a restart would redo.
-      long position = consumer.position(tp, Duration.ZERO);
+      long position;
+      try {
+        position = consumer.position(tp, Duration.ZERO);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        continue;  // position not known yet (fresh assignment): a gauge is not worth a fatal error
+      }
       metrics.lag(tp.toString(), notFetched.getAsLong() + Math.max(0, position - tracker.lowWatermark(tp, position)));
     }
   }

@@ -59,6 +59,23 @@ final class Retrier {
     return !(c instanceof Refused || c instanceof Rejected || c instanceof Stopped || c instanceof Error);
   }
 
+  /** Completes after {@code millis} on the timer (or fails with {@link Stopped} when stopping). */
+  CompletionStage<Void> after(String step, long millis) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      timer.schedule(() -> {
+        if (stopping.getAsBoolean()) {
+          done.completeExceptionally(new Stopped(step));
+        } else {
+          done.complete(null);
+        }
+      }, millis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.completeExceptionally(new Stopped(step));
+    }
+    return done;
+  }
+
   /** Retries {@code call} until it succeeds, is refused, or the consumer stops. */
   <T> CompletionStage<T> untilDone(String step, Supplier<CompletionStage<T>> call) {
     return within(step, Long.MAX_VALUE, call);

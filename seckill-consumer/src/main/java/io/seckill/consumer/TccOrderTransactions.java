@@ -44,16 +44,21 @@ public final class TccOrderTransactions implements OrderTransactions {
   private final BranchPlan plan;
   private final Retrier retrier;
   private final long tryBudgetMillis;
+  private final long submitSettleMillis;
   private final Checkpoint checkpoint;
 
-  /** A runner over {@code dtm} and {@code ledger}. */
+  /**
+   * A runner over {@code dtm} and {@code ledger}; {@code submitSettleMillis} is how long to let a
+   * Submit whose reply was lost land in DTM before querying (at least DTM's call timeout).
+   */
   public TccOrderTransactions(Coordinator dtm, OrderLedger ledger, BranchPlan plan, Retrier retrier,
-      long tryBudgetMillis, Checkpoint checkpoint) {
+      long tryBudgetMillis, long submitSettleMillis, Checkpoint checkpoint) {
     this.dtm = dtm;
     this.ledger = ledger;
     this.plan = plan;
     this.retrier = retrier;
     this.tryBudgetMillis = tryBudgetMillis;
+    this.submitSettleMillis = submitSettleMillis;
     this.checkpoint = checkpoint;
   }
 
@@ -160,11 +165,54 @@ public final class TccOrderTransactions implements OrderTransactions {
     return "TRY_FAILED " + b.name() + ": " + (described ? error.getMessage() : error.toString());
   }
 
+  /**
+   * Submits once; after trouble it never resends blindly. DTM v1.19.0 answers a second Submit of an
+   * already submitted TCC by marking it succeed WITHOUT confirming the branches not yet confirmed
+   * (svcSubmit processes the empty branch list of the request), so a Submit whose reply was lost
+   * must be followed by a status query: submitted or succeed means done, prepared (after letting
+   * an in-flight attempt land) means the Submit never arrived and is sent again.
+   */
   private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {
-    return onRefusedSettle(retrier.untilDone("submit " + gid, () -> dtm.submit(gid)), order, gid, branches, round, () -> {
-      checkpoint.reached(Checkpoint.Step.AFTER_SUBMIT, gid, "");
-      return CompletableFuture.completedFuture(Outcome.confirmed(Outcome.Kind.CONFIRMED));
-    });
+    return attemptSubmit(gid).handle((ok, error) -> {
+      if (error == null) {
+        return submitted(gid);
+      }
+      Throwable c = Retrier.cause(error);
+      if (c instanceof Refused) {
+        log.info("{}: DTM refused Submit ({}); querying its state again", gid, c.getMessage());
+        return settle(order, gid, branches, round + 1);
+      }
+      if (!Retrier.isTrouble(c)) {
+        return CompletableFuture.<Outcome>failedFuture(c);
+      }
+      log.warn("{}: Submit failed ({}); checking DTM before any resend", gid, c.toString());
+      return retrier.after("submit " + gid, submitSettleMillis)
+          .thenCompose(x -> retrier.untilDone("query " + gid, () -> dtm.query(gid)))
+          .thenCompose(state -> {
+            switch (state.status()) {
+              case SUBMITTED:
+              case SUCCEED:
+                return submitted(gid);
+              case PREPARED:
+                return submit(order, gid, branches, round);
+              default:
+                return settle(order, gid, branches, round + 1);
+            }
+          });
+    }).thenCompose(s -> s);
+  }
+
+  private CompletionStage<Void> attemptSubmit(String gid) {
+    try {
+      return dtm.submit(gid);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletionStage<Outcome> submitted(String gid) {
+    checkpoint.reached(Checkpoint.Step.AFTER_SUBMIT, gid, "");
+    return CompletableFuture.completedFuture(Outcome.confirmed(Outcome.Kind.CONFIRMED));
   }
 
   private CompletionStage<Outcome> abort(OrderMessage order, String gid, List<Branch> branches,

@@ -31,6 +31,8 @@ final class FakeDtm implements Coordinator, OrderLedger {
   final AtomicInteger dtmDownFor = new AtomicInteger();
   final AtomicInteger cancelPendingFor = new AtomicInteger();
   final AtomicInteger registrations = new AtomicInteger();
+  /** Submits whose effect lands but whose reply is lost (trouble), like a deadline at the caller. */
+  final AtomicInteger submitRepliesLost = new AtomicInteger();
 
   void script(String branch, String... answers) {
     tryScript.put(branch, new ArrayList<>(List.of(answers)));
@@ -118,8 +120,14 @@ final class FakeDtm implements Coordinator, OrderLedger {
       Tx t = txs.get(gid);
       if (t.status == GlobalState.Status.PREPARED) {
         t.status = GlobalState.Status.SUBMITTED;
-      } else if (t.status != GlobalState.Status.SUBMITTED) {
+      } else if (t.status == GlobalState.Status.SUBMITTED) {
+        // DTM v1.19.0 marks it succeed without confirming the remaining branches: never do this.
+        throw new AssertionError("Submit sent twice for " + gid);
+      } else {
         throw new Refused("current status '" + t.status + "', cannot submit");
+      }
+      if (submitRepliesLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new Trouble("DEADLINE_EXCEEDED: reply lost", null);
       }
       return null;
     });

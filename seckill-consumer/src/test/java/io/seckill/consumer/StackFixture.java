@@ -43,8 +43,8 @@ final class StackFixture implements AutoCloseable {
   final String run = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(1296), 36);
   final String topic = "test.orders." + run;
   final String dlqTopic = "test.orders.dlq." + run;
-  /** Ten ids of this run: 2,700,000 + a per-run block, so parallel runs do not collide. */
-  final long idBase = 2_700_000L + ThreadLocalRandom.current().nextLong(0, 29_000) * 10;
+  /** Ten ids of this run: 2,100,000 + a per-run block (a band other suites do not use). */
+  final long idBase = 2_100_000L + ThreadLocalRandom.current().nextLong(0, 50_000) * 10;
   final DtmClient dtm = DtmClient.connect(DtmClientConfig.fromEnv());
   final KafkaProducer<byte[], byte[]> producer;
   private final List<Long> products = new ArrayList<>();
@@ -200,6 +200,25 @@ final class StackFixture implements AutoCloseable {
     return t.map(x -> x.status().name()).orElse("NONE");
   }
 
+  private boolean quiet() {
+    try {
+      for (String id : orderIds) {
+        String s = dtmStatus(id);
+        if (!s.equals("SUCCEED") && !s.equals("FAILED") && !s.equals("NONE")) {
+          return false;
+        }
+      }
+      for (long p : products) {
+        if (scalar("SELECT frozen FROM seckill_product.product WHERE id = ?", p) != 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   /** Waits until every order has a final row and its global transaction is final in DTM. */
   Map<String, String> awaitFinal(Collection<String> ids, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -254,36 +273,50 @@ final class StackFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes this run's rows, all or nothing: only when every order's transaction is final in DTM
+   * and no unit is frozen, so no late Confirm/Cancel hits a missing row and what stays behind
+   * (if anything) still satisfies the invariants `./seckill verify` checks.
+   */
   @Override
   public void close() throws Exception {
     producer.close(Duration.ofSeconds(5));
-    // Only rows whose transactions are final are removed, so no late Confirm/Cancel hits a missing row.
-    try (Connection c = db()) {
-      for (String id : orderIds) {
-        String s = dtmStatus(id);
-        if (s.equals("PREPARED") || s.equals("SUBMITTED") || s.equals("ABORTING")) {
-          continue;
+    boolean quiet = false;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!quiet && System.nanoTime() < deadline) {
+      quiet = quiet();
+      if (!quiet) {
+        Thread.sleep(500);
+      }
+    }
+    if (quiet) {
+      try (Connection c = db()) {
+        c.setAutoCommit(false);
+        for (String id : orderIds) {
+          for (String sql : List.of("DELETE FROM seckill_order.orders WHERE order_id = ?",
+              "DELETE FROM seckill_pay.payment WHERE order_id = ?")) {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+              st.setString(1, id);
+              st.executeUpdate();
+            }
+          }
         }
-        for (String sql : List.of("DELETE FROM seckill_order.orders WHERE order_id = ?",
-            "DELETE FROM seckill_pay.payment WHERE order_id = ?")) {
-          try (PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, id);
+        for (long p : products) {
+          try (PreparedStatement st = c.prepareStatement("DELETE FROM seckill_product.product WHERE id = ?")) {
+            st.setLong(1, p);
             st.executeUpdate();
           }
         }
-      }
-      for (long p : products) {
-        try (PreparedStatement st = c.prepareStatement("DELETE FROM seckill_product.product WHERE id = ? AND frozen = 0")) {
-          st.setLong(1, p);
-          st.executeUpdate();
+        for (long id : coupons) {
+          try (PreparedStatement st = c.prepareStatement("DELETE FROM seckill_coupon.coupon WHERE id = ?")) {
+            st.setLong(1, id);
+            st.executeUpdate();
+          }
         }
+        c.commit();
       }
-      for (long id : coupons) {
-        try (PreparedStatement st = c.prepareStatement("DELETE FROM seckill_coupon.coupon WHERE id = ? AND status <> 'FROZEN'")) {
-          st.setLong(1, id);
-          st.executeUpdate();
-        }
-      }
+    } else {
+      System.err.println("StackFixture " + run + ": transactions still unfinished after 60 s; rows left in place");
     }
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);

@@ -31,7 +31,7 @@ class TccOrderTransactionsTest {
   }
 
   private TccOrderTransactions runner(Checkpoint checkpoint) {
-    return new TccOrderTransactions(dtm, dtm, plan, retrier, 200, checkpoint);
+    return new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, checkpoint);
   }
 
   private static OrderMessage order(String id, long couponId) {
@@ -109,6 +109,34 @@ class TccOrderTransactionsTest {
     assertEquals(Outcome.Kind.CONFIRMED, o.kind());
     assertEquals(1, dtm.count("submit seckill-f") - 0, "one successful submit");
     assertEquals(0, dtm.count("abort"));
+  }
+
+  @Test
+  void aSubmitWhoseReplyIsLostIsNeverSentAgain() throws Exception {
+    dtm.submitRepliesLost.set(1);
+    Outcome o = await(runner(Checkpoint.NONE).run(order("s", 0)));
+    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    assertEquals(1, dtm.count("submit seckill-s"), "the status query, not a resend, settled it");
+  }
+
+  @Test
+  void aSubmitThatNeverArrivedIsSentAgain() throws Exception {
+    dtm.dtmDownFor.set(0);
+    Checkpoint dropOnce = new Checkpoint() {
+      boolean dropped;
+
+      @Override
+      public void reached(Step step, String gid, String detail) {
+        if (step == Step.AFTER_TRY && !dropped) {
+          dropped = true;
+          dtm.dtmDownFor.set(1);  // the next DTM call (the Submit) fails before reaching DTM
+        }
+      }
+    };
+    Outcome o = await(runner(dropOnce).run(order("t", 0)));
+    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    assertEquals(2, dtm.count("submit seckill-t"));
+    assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-t").status);
   }
 
   @Test

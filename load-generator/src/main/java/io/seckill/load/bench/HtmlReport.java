@@ -19,13 +19,24 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  /** Entry point: --out FILE result.json... */
+  /** The skeleton used when no --template is given: the same placeholders as bench/report-template.html. */
+  static final String DEFAULT_TEMPLATE = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      + "<title>seckill benchmark</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+      + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+      + "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.ok{color:#2a7a2a}.miss{color:#b22}"
+      + "svg{background:#fafafa;border:1px solid #ddd;margin:0.5em 0}</style></head><body>\n"
+      + "<h1>seckill benchmark</h1>\n{{body}}<p>Generated {{generated}}.</p></body></html>\n";
+
+  /** Entry point: --out FILE [--template FILE] result.json... */
   public static void main(String[] args) throws Exception {
     Path out = null;
+    String template = DEFAULT_TEMPLATE;
     List<Path> inputs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if ("--out".equals(args[i])) {
         out = Path.of(args[++i]);
+      } else if ("--template".equals(args[i])) {
+        template = Files.readString(Path.of(args[++i]), StandardCharsets.UTF_8);
       } else {
         inputs.add(Path.of(args[i]));
       }
@@ -39,19 +50,21 @@ public final class HtmlReport {
     for (Path p : inputs) {
       results.add(m.readTree(p.toFile()));
     }
-    Files.writeString(out, render(results), StandardCharsets.UTF_8);
+    Files.writeString(out, page(template, render(results)), StandardCharsets.UTF_8);
     System.out.println("[bench] report " + out);
   }
 
-  /** The page for {@code results} (BenchMain.Result JSON trees). */
+  /** {@code template} with {@code {{body}}} and {@code {{generated}}} filled in. */
+  static String page(String template, String body) {
+    if (!template.contains("{{body}}")) {
+      throw new IllegalArgumentException("the report template has no {{body}} placeholder");
+    }
+    return template.replace("{{generated}}", java.time.Instant.now().toString()).replace("{{body}}", body);
+  }
+
+  /** The body of the page for {@code results} (BenchMain.Result JSON trees). */
   static String render(List<JsonNode> results) {
     StringBuilder h = new StringBuilder(64 * 1024);
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>seckill benchmark</title>\n")
-        .append("<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
-        .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}")
-        .append("td:first-child,th:first-child{text-align:left}.ok{color:#2a7a2a}.miss{color:#b22}")
-        .append("svg{background:#fafafa;border:1px solid #ddd;margin:0.5em 0}</style></head><body>\n");
-    h.append("<h1>seckill benchmark</h1>\n");
     if (!results.isEmpty()) {
       JsonNode mi = results.get(0).path("machine");
       h.append("<p>Machine: ").append(esc(mi.path("nproc").asText())).append(" CPUs (")
@@ -136,7 +149,6 @@ public final class HtmlReport {
           .append(fmt(r.path("processes").path("machineCpuPercent").asDouble(), 0))
           .append("% of all cores; 100% CPU in the table is one full core.</p>\n");
     }
-    h.append("</body></html>\n");
     return h.toString();
   }
 

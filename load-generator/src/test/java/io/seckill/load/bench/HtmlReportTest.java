@@ -22,7 +22,9 @@ class HtmlReportTest {
         + "\"cpuSeconds\":3,\"rssPeakMb\":600,\"rssAvgMb\":550,\"java\":true}]},"
         + "\"targets\":{\"confirmedPerSecondAtLeast300\":{\"met\":false},\"pacedP99Below500ms\":{\"met\":false},"
         + "\"ratioAtLeast035\":{\"met\":false},\"jvmRssBelow3GB\":{\"met\":true},\"everyOrderFinal\":{\"met\":true}}}");
-    String html = HtmlReport.render(List.of(r));
+    String html = HtmlReport.page(java.nio.file.Files.readString(java.nio.file.Path.of("../bench/report-template.html")),
+        HtmlReport.render(List.of(r)));
+    assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("</html>") && !html.contains("{{"));
     assertTrue(html.contains("<svg"));
     assertTrue(html.contains("<polyline"), "throughput over time");
     assertTrue(html.contains("0.25"), "the ratio");
