@@ -153,9 +153,9 @@ public final class ConsumerConfig {
     return Duration.ofSeconds(config.integer("dtm.request-timeout-s", 1, 600));
   }
 
-  /** host:port of branch {@code name} (order, product, coupon, pay); SECKILL_ORDER_PORT etc. alone work too. */
+  /** host:port of branch {@code name} (order, product, coupon, pay); SECKILL_ORDER_GRPC_PORT etc. (as the launcher exports them) alone work too. */
   public String branch(String name) {
-    String target = fromPort("branch." + name, "SECKILL_" + name.toUpperCase(java.util.Locale.ROOT) + "_PORT");
+    String target = fromPort("branch." + name, "SECKILL_" + name.toUpperCase(java.util.Locale.ROOT) + "_GRPC_PORT");
     if (!target.matches("[A-Za-z0-9.\\-]+:[0-9]{1,5}")) {
       throw new ConfigException("bad setting 'branch." + name + "' = '" + target + "': must be host:port");
     }

@@ -45,7 +45,7 @@ class ConsumerConfigTest {
     ConsumerConfig c = ConsumerConfig.of(shipped(), Map.of(
         "SECKILL_CONSUMER_CONSUMER_MAX_IN_FLIGHT", "512",
         "SECKILL_KAFKA_PORT", "19092",
-        "SECKILL_ORDER_PORT", "19001",
+        "SECKILL_ORDER_GRPC_PORT", "19001",
         "SECKILL_DTM_GRPC_PORT", "46790",
         "SECKILL_DTM_HTTP_PORT", "46789")).validate();
     assertEquals(512, c.maxInFlight());

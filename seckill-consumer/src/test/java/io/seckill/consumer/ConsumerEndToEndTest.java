@@ -3,7 +3,6 @@ package io.seckill.consumer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.net.URI;
@@ -40,7 +39,7 @@ class ConsumerEndToEndTest {
   @BeforeAll
   static void stackIsUp() {
     Optional<String> down = StackFixture.stackDown();
-    assumeTrue(down.isEmpty(), () -> "end-to-end tests skipped: " + down.orElse(""));
+    assertTrue(down.isEmpty(), () -> "the local stack is needed (./seckill up): " + down.orElse(""));
   }
 
   /** A consumer running in this JVM on its own thread. */

@@ -70,10 +70,10 @@ final class StackFixture implements AutoCloseable {
     parts.put("kafka", KAFKA);
     parts.put("mariadb", DB_HOST + ":" + DB_PORT);
     parts.put("dtm", DtmClientConfig.fromEnv().grpcTarget());
-    parts.put("order-rpc", "127.0.0.1:" + env("SECKILL_ORDER_PORT", "9001"));
-    parts.put("product-rpc", "127.0.0.1:" + env("SECKILL_PRODUCT_PORT", "9002"));
-    parts.put("coupon-rpc", "127.0.0.1:" + env("SECKILL_COUPON_PORT", "9003"));
-    parts.put("pay-rpc", "127.0.0.1:" + env("SECKILL_PAY_PORT", "9004"));
+    parts.put("order-rpc", "127.0.0.1:" + env("SECKILL_ORDER_GRPC_PORT", "9001"));
+    parts.put("product-rpc", "127.0.0.1:" + env("SECKILL_PRODUCT_GRPC_PORT", "9002"));
+    parts.put("coupon-rpc", "127.0.0.1:" + env("SECKILL_COUPON_GRPC_PORT", "9003"));
+    parts.put("pay-rpc", "127.0.0.1:" + env("SECKILL_PAY_GRPC_PORT", "9004"));
     for (Map.Entry<String, String> e : parts.entrySet()) {
       String[] hp = e.getValue().split(",")[0].split(":");
       try (Socket s = new Socket()) {
