@@ -3,7 +3,7 @@
 # SECKILL_DTM_STORE=redis. NOTE: DTM 1.19.0 has no listen-address setting: it binds its HTTP and
 # gRPC ports on all interfaces (":<port>" in dtmsvr/svr.go). Keep those ports firewalled.
 
-: "${SECKILL_DTM_LOG_LEVEL:=info}"
+: "${SECKILL_DTM_LOG_LEVEL:=warn}"
 DTM_CONF="${CONF_DIR}/dtm.yml"
 
 dtm_port() { printf '%s/%s' "$SECKILL_DTM_HTTP_PORT" "$SECKILL_DTM_GRPC_PORT"; }
