@@ -38,7 +38,8 @@ public record Endpoints(String kafkaBootstrap, String apiUrl, String adminToken,
     Endpoints e = new Endpoints(kafka, api.endsWith("/") ? api.substring(0, api.length() - 1) : api,
         env.getOrDefault("SECKILL_ADMIN_TOKEN", ""), env.getOrDefault("SECKILL_DB_HOST", "127.0.0.1"), dbPort,
         env.getOrDefault("SECKILL_DB_USER", "seckill"), env.getOrDefault("SECKILL_DB_PASSWORD", "seckill"),
-        env.getOrDefault("SECKILL_CONSUMER_METRICS_URL", "http://127.0.0.1:9100/metrics"));
+        env.getOrDefault("SECKILL_CONSUMER_METRICS_URL",
+            "http://127.0.0.1:" + env.getOrDefault("SECKILL_CONSUMER_METRICS_PORT", "9100") + "/metrics"));
     e.validate();
     return e;
   }

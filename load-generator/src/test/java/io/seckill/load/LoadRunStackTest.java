@@ -2,7 +2,6 @@ package io.seckill.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,7 +29,9 @@ class LoadRunStackTest {
   @Test
   void validOrdersConfirmAndBadOnesLandInTheDlq() throws Exception {
     Endpoints e = Endpoints.fromEnv(System.getenv());
-    assumeTrue(listening(9100) && listening(e.dbPort()), "the local stack is not up (./seckill up)");
+    int consumer = Integer.parseInt(System.getenv().getOrDefault("SECKILL_CONSUMER_METRICS_PORT", "9100"));
+    assertTrue(listening(consumer) && listening(e.dbPort()),
+        "the local stack is needed: seckill-consumer :" + consumer + " and MariaDB :" + e.dbPort() + " (./seckill up)");
     LoadOptions o = LoadOptions.parse("--count", "40", "--products", "4", "--stock-per-product", "100",
         "--coupon-share", "0.5", "--bad-fraction", "0.5", "--seed", "11", "--quiet", "--wait-seconds", "120");
     ByteArrayOutputStream log = new ByteArrayOutputStream();

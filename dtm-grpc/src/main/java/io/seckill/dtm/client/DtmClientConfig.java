@@ -3,6 +3,7 @@ package io.seckill.dtm.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -38,8 +39,12 @@ public record DtmClientConfig(String grpcTarget, URI httpBase, Duration callTime
   /** Reads {@code props}, then lets {@code env} override; a malformed value fails naming its key. */
   public static DtmClientConfig load(Properties props, Map<String, String> env) {
     DtmClientConfig d = defaults();
-    String grpc = pick(props, env, "dtm.grpc", "SECKILL_DTM_GRPC", d.grpcTarget());
-    String http = pick(props, env, "dtm.http", "SECKILL_DTM_HTTP", d.httpBase().toString());
+    // The launcher exports only ports (SECKILL_DTM_GRPC_PORT, SECKILL_DTM_HTTP_PORT): a port alone
+    // means DTM on this host, so a stack moved to other ports is found without more settings.
+    String grpcDefault = port(env, "SECKILL_DTM_GRPC_PORT").map(p -> "127.0.0.1:" + p).orElse(d.grpcTarget());
+    String httpDefault = port(env, "SECKILL_DTM_HTTP_PORT").map(p -> "http://127.0.0.1:" + p).orElse(d.httpBase().toString());
+    String grpc = pick(props, env, "dtm.grpc", "SECKILL_DTM_GRPC", grpcDefault);
+    String http = pick(props, env, "dtm.http", "SECKILL_DTM_HTTP", httpDefault);
     String timeout = pick(props, env, "dtm.call-timeout-ms", "SECKILL_DTM_CALL_TIMEOUT_MS",
         Long.toString(d.callTimeout().toMillis()));
     long ms;
@@ -60,6 +65,17 @@ public record DtmClientConfig(String grpcTarget, URI httpBase, Duration callTime
   /** {@link #load} from the process environment and no properties. */
   public static DtmClientConfig fromEnv() {
     return load(new Properties(), System.getenv());
+  }
+
+  private static Optional<String> port(Map<String, String> env, String key) {
+    String v = env.get(key);
+    if (v == null || v.isBlank()) {
+      return Optional.empty();
+    }
+    if (!v.trim().matches("[0-9]{1,5}")) {
+      throw new IllegalArgumentException(key + " must be a port number, got '" + v + "'");
+    }
+    return Optional.of(v.trim());
   }
 
   private static String pick(Properties props, Map<String, String> env, String key, String envKey, String dflt) {

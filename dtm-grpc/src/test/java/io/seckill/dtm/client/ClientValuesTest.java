@@ -55,6 +55,18 @@ class ClientValuesTest {
   }
 
   @Test
+  void theLaunchersPortsAloneMoveDtm() {
+    DtmClientConfig c = DtmClientConfig.load(new Properties(),
+        Map.of("SECKILL_DTM_GRPC_PORT", "46790", "SECKILL_DTM_HTTP_PORT", "46789"));
+    assertEquals("127.0.0.1:46790", c.grpcTarget());
+    assertEquals("http://127.0.0.1:46789", c.httpBase().toString());
+    assertEquals("dtm:1", DtmClientConfig.load(new Properties(),
+        Map.of("SECKILL_DTM_GRPC_PORT", "46790", "SECKILL_DTM_GRPC", "dtm:1")).grpcTarget(), "an explicit address wins");
+    assertThrows(IllegalArgumentException.class,
+        () -> DtmClientConfig.load(new Properties(), Map.of("SECKILL_DTM_GRPC_PORT", "x1")));
+  }
+
+  @Test
   void queryReplyIsParsed() throws Exception {
     ObjectMapper m = new ObjectMapper();
     String found = """
