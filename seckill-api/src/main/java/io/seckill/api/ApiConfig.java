@@ -1,12 +1,9 @@
 package io.seckill.api;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.seckill.runtime.ConfigException;
+import io.seckill.runtime.ServiceConfig;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -93,80 +90,54 @@ public final class ApiConfig {
   /** Products the "open all" admin call opens, e.g. {@code 1-20} or {@code 1,2,5-7}. */
   public static final String SALES_DEMO_PRODUCTS = "sales.demo-products";
 
+  private static final String RESOURCE = "seckill-api.properties";
   private static final String ENV_PREFIX = "SECKILL_API";
-  private static final String SHARED_PREFIX = "SECKILL";
 
-  private final String source;
-  private final Properties file;
-  private final Map<String, String> env;
+  /** File, env overrides and the basic typed reads: the same rules as every other part's config. */
+  private final ServiceConfig config;
 
-  private ApiConfig(String source, Properties file, Map<String, String> env) {
-    this.source = source;
-    this.file = file;
-    this.env = Map.copyOf(env);
+  private ApiConfig(ServiceConfig config) {
+    this.config = config;
   }
 
   /** Loads {@code seckill-api.properties} from the classpath, overridden by the process environment. */
   public static ApiConfig load() {
-    Properties props = new Properties();
-    String resource = "seckill-api.properties";
-    try (InputStream in = ApiConfig.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new ConfigException("config file " + resource + " is not on the classpath");
-      }
-      props.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + resource, e);
-    }
-    return new ApiConfig(resource, props, System.getenv());
+    return new ApiConfig(ServiceConfig.load(RESOURCE, ENV_PREFIX));
   }
 
   /** A config from explicit properties and environment, for tests and tools. */
   public static ApiConfig of(Properties file, Map<String, String> env) {
-    Properties copy = new Properties();
-    copy.putAll(file);
-    return new ApiConfig("properties", copy, env);
+    return new ApiConfig(ServiceConfig.of(file, ENV_PREFIX, env));
   }
 
   /** A copy with some keys replaced; the replacements win over the environment too. */
   public ApiConfig with(Map<String, String> overrides) {
-    Properties copy = new Properties();
-    copy.putAll(file);
-    overrides.forEach(copy::setProperty);
-    Map<String, String> envCopy = new HashMap<>(env);
-    overrides.keySet().forEach(k -> envNames(k).forEach(envCopy::remove));
-    return new ApiConfig(source, copy, envCopy);
+    return new ApiConfig(config.with(overrides));
   }
 
   /** The environment variables that override {@code key}, strongest first. */
-  public static List<String> envNames(String key) {
-    String suffix = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    return List.of(ENV_PREFIX + "_" + suffix, SHARED_PREFIX + "_" + suffix);
+  public List<String> envNames(String key) {
+    return config.envNames(key);
   }
 
   /** The value of {@code key} after env overrides, if set at all. */
   public Optional<String> find(String key) {
-    for (String name : envNames(key)) {
-      String v = env.get(name);
-      if (v != null) {
-        return Optional.of(v.trim());
-      }
-    }
-    return Optional.ofNullable(file.getProperty(key)).map(String::trim);
+    return config.find(key);
   }
 
   /** The value of {@code key}, which must be set and not blank. */
   public String string(String key) {
-    String v = find(key).orElseThrow(() -> missing(key));
-    if (v.isEmpty()) {
-      throw missing(key);
-    }
-    return v;
+    return config.string(key);
   }
 
   /** The value of {@code key}, which must be set but may be empty (a password). */
   public String stringOrEmpty(String key) {
-    return find(key).orElseThrow(() -> missing(key));
+    return config.stringOrEmpty(key);
+  }
+
+  /** The value of {@code key} as an int in {@code [min, max]}. */
+  public int integer(String key, int min, int max) {
+    return config.integer(key, min, max);
   }
 
   /** The value of {@code key} as a long in {@code [min, max]}. */
@@ -182,11 +153,6 @@ public final class ApiConfig {
       throw bad(key, v, "is outside " + min + ".." + max);
     }
     return n;
-  }
-
-  /** The value of {@code key} as an int in {@code [min, max]}. */
-  public int integer(String key, int min, int max) {
-    return (int) number(key, min, max);
   }
 
   /** The value of {@code key}, which must be one of {@code allowed}. */
@@ -292,7 +258,7 @@ public final class ApiConfig {
     check(problems, () -> integer(RECONCILE_BATCH, 1, 100_000));
     check(problems, () -> idList(SALES_DEMO_PRODUCTS));
     if (!problems.isEmpty()) {
-      throw new ConfigException(source + ": " + String.join("; ", problems));
+      throw new ConfigException(RESOURCE + ": " + String.join("; ", problems));
     }
     // Publishing waits for the ack past Kafka's own deadline, so a send never ends "unknown".
     if (integer(KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) <= integer(KAFKA_LINGER_MS, 0, 1000)) {
@@ -310,22 +276,8 @@ public final class ApiConfig {
     }
   }
 
-  private ConfigException missing(String key) {
-    return new ConfigException("missing setting '" + key + "' (set it in " + source + " or env "
-        + String.join(" / ", envNames(key)) + ")");
-  }
-
   private ConfigException bad(String key, String value, String why) {
-    return new ConfigException("bad setting '" + key + "' = '" + value + "': " + why + " (from " + source
+    return new ConfigException("bad setting '" + key + "' = '" + value + "': " + why + " (from " + RESOURCE
         + " or env " + String.join(" / ", envNames(key)) + ")");
-  }
-
-  /** A missing or malformed setting. */
-  public static final class ConfigException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ConfigException(String message) {
-      super(message);
-    }
   }
 }

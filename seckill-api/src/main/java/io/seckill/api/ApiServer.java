@@ -1,5 +1,6 @@
 package io.seckill.api;
 
+import io.seckill.runtime.ConfigException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
@@ -148,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
     ApiConfig config;
     try {
       config = ApiConfig.load().validate();
-    } catch (ApiConfig.ConfigException e) {
+    } catch (ConfigException e) {
       System.err.println("seckill-api: " + e.getMessage());
       System.exit(2);
       return;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.runtime.ConfigException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +31,7 @@ class ApiConfigTest {
   void aMissingKeyNamesItself() {
     Properties p = packaged();
     p.remove("redis.port");
-    ApiConfig.ConfigException e = assertThrows(ApiConfig.ConfigException.class,
+    ConfigException e = assertThrows(ConfigException.class,
         () -> ApiConfig.of(p, Map.of()).validate());
     assertTrue(e.getMessage().contains("missing setting 'redis.port'"), e.getMessage());
     assertTrue(e.getMessage().contains("SECKILL_REDIS_PORT"), e.getMessage());
@@ -38,7 +39,7 @@ class ApiConfigTest {
 
   @Test
   void aBadValueNamesItself() {
-    ApiConfig.ConfigException e = assertThrows(ApiConfig.ConfigException.class,
+    ConfigException e = assertThrows(ConfigException.class,
         () -> ApiConfig.of(packaged(), Map.of("SECKILL_API_PORT", "eighty")).validate());
     assertTrue(e.getMessage().contains("'api.port' = 'eighty'"), e.getMessage());
   }
