@@ -14,8 +14,12 @@ public interface OrderMapper {
       + " VALUES (#{o.orderId}, #{o.userId}, #{o.productId}, #{o.quantity}, #{o.couponId}, #{o.amountCents}, 'TRYING')")
   int insertTrying(@Param("o") OrderRequest order);
 
-  /** Moves the order from {@code from} to {@code to}. */
-  @Update("UPDATE orders SET status = #{to} WHERE order_id = #{orderId} AND status = #{from}")
+  /**
+   * Moves the order from {@code from} to {@code to}. A confirmed order has no cancellation reason:
+   * one written before an Abort that DTM then refused (the transaction was submitted) is cleared.
+   */
+  @Update("UPDATE orders SET status = #{to}, reason = CASE WHEN #{to} = 'CONFIRMED' THEN '' ELSE reason END"
+      + " WHERE order_id = #{orderId} AND status = #{from}")
   int move(@Param("orderId") String orderId, @Param("from") String from, @Param("to") String to);
 
   /**

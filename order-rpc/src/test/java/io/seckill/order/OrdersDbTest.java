@@ -137,6 +137,14 @@ class OrdersDbTest {
     assertEquals("CONFIRMED", row(confirmed).status());
     assertEquals("", row(confirmed).reason());
 
+    // A reason written before an Abort that DTM refused (the transaction was submitted): Confirm clears it.
+    OrderRequest submitted = order(USER + 7);
+    orders.create(Branches.context(gid(submitted), TccOp.TRY), submitted);
+    assertEquals("TRYING", orders.recordCancellation(submitted, "REFUSED coupon: LATE").status());
+    orders.confirm(Branches.context(gid(submitted), TccOp.CONFIRM), submitted);
+    assertEquals("CONFIRMED", row(submitted).status());
+    assertEquals("", row(submitted).reason(), "a confirmed order carries no cancellation reason");
+
     // A cancelled order's id cannot be tried again (it is final).
     assertEquals("ORDER_EXISTS", assertThrows(BusinessRefusal.class,
         () -> orders.create(Branches.context(gid(absent) + "-2", TccOp.TRY), absent)).reason());

@@ -19,6 +19,8 @@ public final class BranchPlan {
   static final String PRODUCT = "seckill.product.ProductService";
   static final String COUPON = "seckill.coupon.CouponService";
   static final String PAY = "seckill.pay.PayService";
+  /** The name of the branch that owns the order row. */
+  static final String ORDER_BRANCH = "order";
 
   private final String orderTarget;
   private final String productTarget;
@@ -36,7 +38,7 @@ public final class BranchPlan {
   /** The branches for {@code o}. */
   public List<Branch> branches(OrderMessage o) {
     List<Branch> list = new ArrayList<>(4);
-    list.add(new Branch(id(list), "order", orderTarget, ORDER, orderRequest(o).toByteArray()));
+    list.add(new Branch(id(list), ORDER_BRANCH, orderTarget, ORDER, orderRequest(o).toByteArray()));
     list.add(new Branch(id(list), "product", productTarget, PRODUCT, StockRequest.newBuilder()
         .setOrderId(o.getOrderId()).setProductId(o.getProductId()).setQuantity(o.getQuantity())
         .build().toByteArray()));

@@ -147,8 +147,28 @@ public final class TccOrderTransactions implements OrderTransactions {
       }
       String why = clip(reason);
       Outcome.Kind kind = why.startsWith("REFUSED") ? Outcome.Kind.REFUSED : Outcome.Kind.TRY_FAILED;
-      return abort(order, gid, branches, why, kind, round);
+      boolean orderRowLive = false;
+      for (int i = 0; i < branches.size(); i++) {
+        orderRowLive |= branches.get(i).name().equals(BranchPlan.ORDER_BRANCH) && tries.get(i).join() == null;
+      }
+      CompletionStage<?> annotated = orderRowLive ? annotate(order, gid, why) : CompletableFuture.completedFuture(null);
+      return annotated.thenCompose(written -> abort(order, gid, branches, why, kind, round));
     });
+  }
+
+  /**
+   * Writes the reason onto the TRYING order row before the Abort, so the row is never seen
+   * CANCELLED (DTM's Cancel runs as soon as it gets the Abort) without saying why. Best effort
+   * within the Try budget: the record after the Abort stays the one that must succeed.
+   */
+  private CompletionStage<Void> annotate(OrderMessage order, String gid, String reason) {
+    return retrier.within("annotate " + gid, tryBudgetMillis, () -> ledger.recordCancellation(order, reason))
+        .handle((done, error) -> {
+          if (error != null && !(Retrier.cause(error) instanceof Stopped)) {
+            log.info("{}: reason not written before the Abort ({}); it is recorded after it", gid, error.toString());
+          }
+          return null;
+        });
   }
 
   private static String failureReason(Branch b, Throwable error) {

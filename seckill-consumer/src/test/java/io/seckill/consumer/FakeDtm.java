@@ -149,10 +149,14 @@ final class FakeDtm implements Coordinator, OrderLedger {
   @Override
   public CompletionStage<Boolean> recordCancellation(OrderMessage order, String reason) {
     calls.add("cancellation " + order.getOrderId());
-    if (cancelPendingFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    // Like order-rpc: the reason is written at once (onto a TRYING row, too), but the row only
+    // reads CANCELLED when the Try never ran or DTM's Cancel has run, i.e. after the Abort.
+    cancellations.putIfAbsent(order.getOrderId(), reason);
+    Tx t = txs.get(TccOrderTransactions.gid(order.getOrderId()));
+    boolean live = t != null && (t.status == GlobalState.Status.PREPARED || t.status == GlobalState.Status.SUBMITTED);
+    if (live || cancelPendingFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.completedFuture(false);
     }
-    cancellations.putIfAbsent(order.getOrderId(), reason);
     return CompletableFuture.completedFuture(true);
   }
 }

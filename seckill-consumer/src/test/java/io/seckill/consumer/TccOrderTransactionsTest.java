@@ -75,6 +75,18 @@ class TccOrderTransactionsTest {
   }
 
   @Test
+  void theReasonIsOnTheOrderRowBeforeDtmCanCancelIt() throws Exception {
+    dtm.script("coupon", "REFUSE COUPON_USED");
+    Outcome o = await(runner(Checkpoint.NONE).run(order("c2", 9)));
+    assertEquals(Outcome.Kind.REFUSED, o.kind());
+    int annotated = dtm.calls.indexOf("cancellation c2");
+    int aborted = dtm.calls.indexOf("abort seckill-c2");
+    assertTrue(annotated >= 0 && annotated < aborted, "reason written before the Abort: " + dtm.calls);
+    assertEquals("REFUSED coupon: COUPON_USED", dtm.cancellations.get("c2"));
+    assertEquals(2, dtm.count("cancellation c2"), "once before the Abort, once to see the row CANCELLED");
+  }
+
+  @Test
   void tryTroubleIsRetriedWithinTheBudget() throws Exception {
     dtm.script("product", "UNAVAILABLE: a", "UNAVAILABLE: b", "OK");
     Outcome o = await(runner(Checkpoint.NONE).run(order("d", 0)));
