@@ -172,11 +172,25 @@ public final class DtmClient implements AutoCloseable {
     return parts.length > 1 ? parts[1] : "?";
   }
 
+  /**
+   * Submits and reports what DTM stored. DTM v1.19.0 acknowledges a Submit without WaitResult even
+   * when it could not write the new status (its storage was unreachable): the gid stays prepared
+   * until DTM's timeout cancels it. So an acknowledged plain Submit is checked with one query, and
+   * one found still prepared is submitted again with WaitResult, whose failures are reported.
+   */
   private CompletableFuture<TccResult> submitAndSettle(String gid, TransOptions options) {
-    return submit(gid, options).handle((v, e) -> e == null ? null : unwrap(e)).thenCompose(e -> e == null
-        ? CompletableFuture.completedFuture(new TccResult.Committed(gid,
-            options.waitResult() ? GlobalStatus.SUCCEED : GlobalStatus.SUBMITTED))
-        : settleFromStatus(gid, e));
+    return submit(gid, options).handle((v, e) -> e == null ? null : unwrap(e)).thenCompose(e -> {
+      if (e != null) {
+        return settleFromStatus(gid, e);
+      }
+      if (options.waitResult()) {
+        return CompletableFuture.completedFuture(new TccResult.Committed(gid, GlobalStatus.SUCCEED));
+      }
+      return query(gid).thenCompose(found -> found.isPresent() && found.get().status() == GlobalStatus.PREPARED
+          ? submitAndSettle(gid, options.withWaitResult(true))
+          : settleFromStatus(gid, new IllegalStateException("Submit acknowledged; DTM reports "
+              + found.map(t -> t.status().toString()).orElse("no such gid"))));
+    });
   }
 
   /** After DTM refused an operation (or could not be reached), the stored status decides the result. */
