@@ -108,9 +108,15 @@ running_pid() {
 }
 
 # spawn PART CMD...: start CMD detached in its own session, output to the part's log, pid to its pid file.
+# A log past SECKILL_LOG_MAX_MB (default 100) is moved to <log>.1 first (one old copy kept), so
+# chaos rounds that restart parts again and again do not fill the disk.
 spawn() {
   local part=$1; shift
-  local log; log=$(log_file "$part")
+  local log size; log=$(log_file "$part")
+  size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+  if ((size > ${SECKILL_LOG_MAX_MB:-100} * 1024 * 1024)); then
+    mv -f "$log" "${log}.1"
+  fi
   printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$part" >> "$log"
   setsid "$@" >> "$log" 2>&1 < /dev/null &
   echo $! > "$(pid_file "$part")"
