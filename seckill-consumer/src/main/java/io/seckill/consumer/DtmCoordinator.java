@@ -21,20 +21,11 @@ import java.util.concurrent.CompletionStage;
 public final class DtmCoordinator implements Coordinator {
   private final DtmClient client;
   private final TransOptions options;
-  private final TransOptions submitOptions;
 
-  /**
-   * Steps through {@code client} with {@code options} (TimeoutToFail, RequestTimeout) on each call;
-   * Submit always waits for the result. DTM v1.19.0 acknowledges a Submit without WaitResult even
-   * when its storage could not be written (svcSubmit ignores any saveNew error other than a
-   * duplicate gid and confirms in the background): the gid stays prepared and is later cancelled
-   * by DTM's timeout while the caller believes it committed. With WaitResult the failed write
-   * surfaces as an error, which the consumer answers by querying before any resend.
-   */
+  /** Steps through {@code client} with {@code options} (TimeoutToFail, RequestTimeout) on each call. */
   public DtmCoordinator(DtmClient client, TransOptions options) {
     this.client = client;
     this.options = options;
-    this.submitOptions = options.withWaitResult(true);
   }
 
   @Override
@@ -98,7 +89,7 @@ public final class DtmCoordinator implements Coordinator {
 
   @Override
   public CompletionStage<Void> submit(String gid) {
-    return sort(client.submit(gid, submitOptions), "submit");
+    return sort(client.submit(gid, options), "submit");
   }
 
   @Override

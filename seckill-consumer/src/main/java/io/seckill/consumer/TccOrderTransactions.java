@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>unknown gid: Prepare, register the branches, Try them all (in parallel), then Submit, or
  *       Abort with the first reason and record the cancellation;
- *   <li>prepared (an earlier delivery died mid-way): register the branches still missing and Try
- *       them all again. The barrier makes a repeated Try a no-op, so the order gets the outcome its
+ *   <li>prepared (an earlier delivery died mid-way): Prepare succeeds again, the branches are
+ *       registered again (duplicates are recognised) and all Tried again. The barrier makes a repeated Try a no-op, so the order gets the outcome its
  *       data deserves instead of a cancellation caused by our crash. A competing decision (DTM's
  *       timeout, a zombie previous owner) is serialised by DTM: the loser's Submit or Abort is
  *       refused and the state is queried again;
@@ -67,9 +67,17 @@ public final class TccOrderTransactions implements OrderTransactions {
     return GID_PREFIX + orderId;
   }
 
+  /**
+   * Starts with Prepare, not with a status query: Prepare succeeds for an unknown or a prepared gid
+   * (a redelivery then re-registers its branches, which DTM recognises as duplicates) and is
+   * refused in every other status, which then sends us to {@link #settle}. That saves a DTM query
+   * (and its storage read) on every first delivery, the common case.
+   */
   @Override
   public CompletionStage<Outcome> run(OrderMessage order) {
-    return settle(order, gid(order.getOrderId()), plan.branches(order), 0);
+    // Through a stage, so that anything thrown on the way becomes a failed future, never a throw.
+    return CompletableFuture.completedFuture(order)
+        .thenCompose(o -> fresh(o, gid(o.getOrderId()), plan.branches(o), 0));
   }
 
   private CompletionStage<Outcome> settle(OrderMessage order, String gid, List<Branch> branches, int round) {
@@ -158,17 +166,23 @@ public final class TccOrderTransactions implements OrderTransactions {
 
   /**
    * Writes the reason onto the TRYING order row before the Abort, so the row is never seen
-   * CANCELLED (DTM's Cancel runs as soon as it gets the Abort) without saying why. Best effort
-   * within the Try budget: the record after the Abort stays the one that must succeed.
+   * CANCELLED (DTM's Cancel runs as soon as it gets the Abort) without saying why. One attempt,
+   * not retried: when order-rpc cannot take it, DTM's Cancel cannot reach it either, and the
+   * record after the Abort stays the one that must succeed.
    */
   private CompletionStage<Void> annotate(OrderMessage order, String gid, String reason) {
-    return retrier.within("annotate " + gid, tryBudgetMillis, () -> ledger.recordCancellation(order, reason))
-        .handle((done, error) -> {
-          if (error != null && !(Retrier.cause(error) instanceof Stopped)) {
-            log.info("{}: reason not written before the Abort ({}); it is recorded after it", gid, error.toString());
-          }
-          return null;
-        });
+    CompletionStage<Boolean> call;
+    try {
+      call = ledger.recordCancellation(order, reason);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    return call.handle((done, error) -> {
+      if (error != null) {
+        log.info("{}: reason not written before the Abort ({}); it is recorded after it", gid, error.toString());
+      }
+      return null;
+    });
   }
 
   private static String failureReason(Branch b, Throwable error) {
@@ -195,7 +209,7 @@ public final class TccOrderTransactions implements OrderTransactions {
   private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {
     return attemptSubmit(gid).handle((ok, error) -> {
       if (error == null) {
-        return submitted(gid);
+        return verifySubmitted(order, gid, branches, round);
       }
       Throwable c = Retrier.cause(error);
       if (c instanceof Refused) {
@@ -220,6 +234,30 @@ public final class TccOrderTransactions implements OrderTransactions {
             }
           });
     }).thenCompose(s -> s);
+  }
+
+  /**
+   * Reads back an acknowledged Submit. DTM v1.19.0 acknowledges a Submit even when it could not
+   * write it (svcSubmit ignores any saveNew error but "gid exists", e.g. its database restarting,
+   * and confirms in the background): the gid stays prepared until DTM's timeout cancels an order
+   * we would have counted as confirmed. The status is written before DTM replies, so a gid still
+   * prepared now means the Submit was lost, and resuming it (Submit again) is safe. Costs one
+   * query per order, the one saved by starting with Prepare; WaitResult would catch it too but
+   * holds each order through its Confirms, which under a paused branch stalls the whole window.
+   */
+  private CompletionStage<Outcome> verifySubmitted(OrderMessage order, String gid, List<Branch> branches, int round) {
+    return retrier.untilDone("query " + gid, () -> dtm.query(gid)).thenCompose(state -> {
+      switch (state.status()) {
+        case SUBMITTED:
+        case SUCCEED:
+          return submitted(gid);
+        case PREPARED:
+          log.warn("{}: DTM acknowledged Submit but did not store it; submitting again", gid);
+          return settle(order, gid, branches, round + 1);
+        default:
+          return settle(order, gid, branches, round + 1);
+      }
+    });
   }
 
   private CompletionStage<Void> attemptSubmit(String gid) {

@@ -132,6 +132,17 @@ class TccOrderTransactionsTest {
   }
 
   @Test
+  void anAcknowledgedSubmitThatDtmDidNotStoreIsFoundAndSentAgain() throws Exception {
+    dtm.submitsUnstored.set(1);
+    Outcome o = await(runner(Checkpoint.NONE).run(order("u", 0)));
+    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-u").status);
+    assertEquals(2, dtm.count("submit seckill-u"), "the lost Submit, then one that DTM stored");
+    assertTrue(dtm.calls.indexOf("query seckill-u") > dtm.calls.indexOf("submit seckill-u"),
+        "an acknowledged Submit is read back: " + dtm.calls);
+  }
+
+  @Test
   void aSubmitThatNeverArrivedIsSentAgain() throws Exception {
     dtm.dtmDownFor.set(0);
     Checkpoint dropOnce = new Checkpoint() {
@@ -212,7 +223,8 @@ class TccOrderTransactionsTest {
       assertEquals(GlobalState.Status.SUBMITTED, tx.status);
       assertEquals(1, dtm.count("submit seckill-k"), "one decision only");
     }
-    assertEquals(3, dtm.registrations.get(), "each branch registered exactly once across both lives");
+    assertEquals(3, dtm.registrations.get(), "DTM holds each branch once across both lives");
+    assertEquals(java.util.Set.of("01", "02", "03"), tx.branches);
   }
 
   @Test
@@ -221,7 +233,8 @@ class TccOrderTransactionsTest {
     long callsBefore = dtm.calls.size();
     Outcome again = await(runner(Checkpoint.NONE).run(order("m", 0)));
     assertEquals(Outcome.Kind.ALREADY_CONFIRMED, again.kind());
-    assertEquals(callsBefore + 1, dtm.calls.size(), "only a status query");
+    assertEquals(java.util.List.of("prepare seckill-m", "query seckill-m"),
+        dtm.calls.subList((int) callsBefore, dtm.calls.size()), "a Prepare DTM refuses, then a status query");
   }
 
   static final class SimulatedCrash extends Error {
