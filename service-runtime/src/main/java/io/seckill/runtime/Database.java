@@ -21,7 +21,9 @@ public final class Database implements AutoCloseable {
 
   /**
    * Opens the pool from the {@code db.*} settings and registers the annotated mapper interfaces.
-   * Fails at once when the database cannot be reached, so a misconfigured service never starts.
+   * Keeps trying to reach the database for {@code db.startup-wait-ms} (a service restarted while
+   * MariaDB restarts must not stay down), then fails with the driver's reason, so a misconfigured
+   * service still never starts.
    */
   public static Database open(ServiceConfig config, String poolName, Class<?>... mappers) {
     HikariConfig hc = new HikariConfig();
@@ -32,6 +34,7 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(config.integer(ServiceConfig.DB_POOL_SIZE, 1, 500));
     // Below DTM's 3 s branch deadline: a starved pool answers UNAVAILABLE in time for DTM to retry.
     hc.setConnectionTimeout(config.integer(ServiceConfig.DB_CONNECTION_TIMEOUT_MS, 250, 600_000));
+    hc.setInitializationFailTimeout(config.integer(ServiceConfig.DB_STARTUP_WAIT_MS, 1, 600_000));
     // MyBatis switches autocommit off per transaction; the pool's default stays on for plain reads.
     hc.setAutoCommit(true);
     HikariDataSource pool = new HikariDataSource(hc);

@@ -47,6 +47,8 @@ public final class ServiceConfig {
   public static final String DB_POOL_SIZE = "db.pool-size";
   /** How long a call waits for a pooled connection before failing as unavailable. */
   public static final String DB_CONNECTION_TIMEOUT_MS = "db.connection-timeout-ms";
+  /** How long start-up keeps trying to reach the database (it may be restarting) before giving up. */
+  public static final String DB_STARTUP_WAIT_MS = "db.startup-wait-ms";
 
   private final String source;
   private final String envPrefix;
@@ -161,6 +163,7 @@ public final class ServiceConfig {
     check(problems, () -> stringOrEmpty(DB_PARAMS));
     check(problems, () -> integer(DB_POOL_SIZE, 1, 500));
     check(problems, () -> integer(DB_CONNECTION_TIMEOUT_MS, 250, 600_000));
+    check(problems, () -> integer(DB_STARTUP_WAIT_MS, 1, 600_000));
     if (!problems.isEmpty()) {
       throw new ConfigException(source + ": " + String.join("; ", problems));
     }

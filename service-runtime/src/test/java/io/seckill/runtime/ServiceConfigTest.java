@@ -25,6 +25,7 @@ class ServiceConfigTest {
     p.setProperty("db.params", "");
     p.setProperty("db.pool-size", "4");
     p.setProperty("db.connection-timeout-ms", "2000");
+    p.setProperty("db.startup-wait-ms", "30000");
     return p;
   }
 
