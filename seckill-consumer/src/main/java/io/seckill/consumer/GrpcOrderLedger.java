@@ -43,7 +43,11 @@ public final class GrpcOrderLedger implements OrderLedger {
                   "order " + order.getOrderId() + " is CONFIRMED although its transaction was aborted"));
               return;
             }
-            result.complete(o.getStatus() == OrderStatus.CANCELLED);
+            // Durable once the row carries a reason: CANCELLED already, or TRYING until DTM's
+            // Cancel, which DTM retries until it succeeds and which keeps the reason. Waiting for
+            // that Cancel here would tie the in-flight window to DTM's retry back-off (minutes
+            // after a long branch outage) and stall every partition behind it.
+            result.complete(o.getStatus() == OrderStatus.CANCELLED || !o.getReason().isEmpty());
           }
 
           @Override

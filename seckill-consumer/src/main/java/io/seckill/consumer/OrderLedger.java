@@ -7,8 +7,9 @@ import java.util.concurrent.CompletionStage;
 public interface OrderLedger {
   /**
    * Records {@code reason} on the order, creating a CANCELLED row if its Try never ran.
-   * Idempotency key: orderId (the call may repeat freely). Yields true once the order is CANCELLED
-   * with a reason, false while it is still live (TRYING: DTM's Cancel has not run yet).
+   * Idempotency key: orderId (the call may repeat freely). Yields true once the reason is durably
+   * on the order (CANCELLED, or TRYING with the reason until DTM's Cancel flips it), false while
+   * the row holds no reason yet.
    */
   CompletionStage<Boolean> recordCancellation(OrderMessage order, String reason);
 }

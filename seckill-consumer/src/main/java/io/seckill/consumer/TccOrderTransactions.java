@@ -281,13 +281,13 @@ public final class TccOrderTransactions implements OrderTransactions {
     });
   }
 
-  /** Waits until the order row is CANCELLED with {@code reason} (DTM's Cancel runs asynchronously). */
+  /** Waits until the order row durably carries {@code reason} (see {@link OrderLedger}). */
   private CompletionStage<Outcome> cancelled(OrderMessage order, String reason, Outcome.Kind kind) {
     String gid = gid(order.getOrderId());
     return retrier.untilDone("record cancellation " + gid, () -> ledger.recordCancellation(order, reason)
             .thenApply(done -> {
               if (!done) {
-                throw new Retrier.NotYet("order " + order.getOrderId() + " still live; DTM's Cancel pending");
+                throw new Retrier.NotYet("order " + order.getOrderId() + " holds no reason yet");
               }
               return done;
             }))

@@ -173,7 +173,7 @@ class TccOrderTransactionsTest {
   }
 
   @Test
-  void theCancellationWaitsForDtmsCancelOfTheOrderRow() throws Exception {
+  void theCancellationIsRetriedUntilTheLedgerHoldsTheReason() throws Exception {
     dtm.script("order", "REFUSE DUPLICATE_ORDER");
     dtm.cancelPendingFor.set(3);
     Outcome o = await(runner(Checkpoint.NONE).run(order("h", 0)));
