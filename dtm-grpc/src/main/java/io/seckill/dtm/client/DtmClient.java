@@ -188,31 +188,36 @@ public final class DtmClient implements AutoCloseable {
       }
       return query(gid).thenCompose(found -> found.isPresent() && found.get().status() == GlobalStatus.PREPARED
           ? submitAndSettle(gid, options.withWaitResult(true))
-          : settleFromStatus(gid, new IllegalStateException("Submit acknowledged; DTM reports "
-              + found.map(t -> t.status().toString()).orElse("no such gid"))));
+          : CompletableFuture.completedFuture(fromStatus(gid, found, new IllegalStateException(
+              "Submit acknowledged; DTM reports " + found.map(t -> t.status().toString()).orElse("no such gid")))));
     });
   }
 
   /** After DTM refused an operation (or could not be reached), the stored status decides the result. */
   private CompletableFuture<TccResult> settleFromStatus(String gid, Throwable error) {
-    return query(gid).handle((found, qe) -> {
-      if (qe != null || found.isEmpty()) {
-        return new TccResult.Unknown(gid, error);
-      }
-      DtmTransaction t = found.get();
-      if (t.status().isCommitted()) {
-        return new TccResult.Committed(gid, t.status());
-      }
-      if (t.status().isRolledBack()) {
-        Matcher m = REFUSED_REASON.matcher(t.rollbackReason() == null ? "" : t.rollbackReason());
-        if (m.matches()) {
-          return new TccResult.Refused(gid, m.group(1), m.group(2));
-        }
-        return new TccResult.RolledBack(gid, t.status(),
-            t.rollbackReason() == null || t.rollbackReason().isEmpty() ? "timed out or aborted" : t.rollbackReason());
-      }
+    return query(gid).handle((found, qe) -> qe != null
+        ? new TccResult.Unknown(gid, error)
+        : fromStatus(gid, found, error));
+  }
+
+  /** The result DTM's stored status {@code found} stands for; {@code error} when it decides nothing. */
+  private static TccResult fromStatus(String gid, Optional<DtmTransaction> found, Throwable error) {
+    if (found.isEmpty()) {
       return new TccResult.Unknown(gid, error);
-    });
+    }
+    DtmTransaction t = found.get();
+    if (t.status().isCommitted()) {
+      return new TccResult.Committed(gid, t.status());
+    }
+    if (t.status().isRolledBack()) {
+      Matcher m = REFUSED_REASON.matcher(t.rollbackReason() == null ? "" : t.rollbackReason());
+      if (m.matches()) {
+        return new TccResult.Refused(gid, m.group(1), m.group(2));
+      }
+      return new TccResult.RolledBack(gid, t.status(),
+          t.rollbackReason() == null || t.rollbackReason().isEmpty() ? "timed out or aborted" : t.rollbackReason());
+    }
+    return new TccResult.Unknown(gid, error);
   }
 
   /** RegisterBranch, treating "already registered with the same addresses" (a rerun) as success. */
