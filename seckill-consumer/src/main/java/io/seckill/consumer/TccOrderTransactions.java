@@ -171,13 +171,7 @@ public final class TccOrderTransactions implements OrderTransactions {
    * record after the Abort stays the one that must succeed.
    */
   private CompletionStage<Void> annotate(OrderMessage order, String gid, String reason) {
-    CompletionStage<Boolean> call;
-    try {
-      call = ledger.recordCancellation(order, reason);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return call.handle((done, error) -> {
+    return once(() -> ledger.recordCancellation(order, reason)).handle((done, error) -> {
       if (error != null) {
         log.info("{}: reason not written before the Abort ({}); it is recorded after it", gid, error.toString());
       }
@@ -207,7 +201,7 @@ public final class TccOrderTransactions implements OrderTransactions {
    * an in-flight attempt land) means the Submit never arrived and is sent again.
    */
   private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {
-    return attemptSubmit(gid).handle((ok, error) -> {
+    return once(() -> dtm.submit(gid)).handle((ok, error) -> {
       if (error == null) {
         return verifySubmitted(order, gid, branches, round);
       }
@@ -260,9 +254,10 @@ public final class TccOrderTransactions implements OrderTransactions {
     });
   }
 
-  private CompletionStage<Void> attemptSubmit(String gid) {
+  /** One unretried call; a RuntimeException thrown instead of returned becomes a failed stage. */
+  private static <T> CompletionStage<T> once(java.util.function.Supplier<CompletionStage<T>> call) {
     try {
-      return dtm.submit(gid);
+      return call.get();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
