@@ -64,15 +64,20 @@ final class Forwarder implements AutoCloseable {
     listener = s;
     Thread t = new Thread(() -> {
       while (!s.isClosed()) {
+        Socket in;
         try {
-          Socket in = s.accept();
+          in = s.accept();
+        } catch (IOException e) {
+          continue;  // listener closed (cut): the loop ends
+        }
+        try {
           Socket out = new Socket(upstreamHost, upstreamPort);
           open.add(in);
           open.add(out);
           pump(in, out);
           pump(out, in);
         } catch (IOException e) {
-          // listener closed (cut) or upstream refused: the client sees its connection drop
+          closeQuietly(in);  // upstream refused: the client sees its connection drop
         }
       }
     }, "forwarder-accept-" + port);
