@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads the four service databases (and DTM's, when it lives in MariaDB). All five schemas live on
- * one MariaDB server in this stack, so one connection reads them all; every query is parameterized.
+ * Reads the four service databases. All four schemas live on one MariaDB server in this stack, so one
+ * connection reads them all; every query is parameterized. DTM is read over its HTTP API
+ * ({@link DtmReader}), never through its storage, so the verifier works on either DTM store.
  */
 public final class Databases implements AutoCloseable {
   /** IN-lists are sent in chunks of this size, well under the server's placeholder limit. */
@@ -162,53 +163,6 @@ public final class Databases implements AutoCloseable {
     return out;
   }
 
-  /** gid -> status in DTM's MySQL storage for the given gids. */
-  public Map<String, String> dtmStatuses(Collection<String> gids) throws SQLException {
-    Map<String, String> out = new LinkedHashMap<>();
-    List<String[]> rows = inChunks("SELECT gid, status FROM " + config.schema("dtm") + ".trans_global WHERE gid IN ",
-        new ArrayList<>(gids), rs -> {
-          List<String[]> r = new ArrayList<>();
-          try {
-            while (rs.next()) {
-              r.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-          } catch (SQLException e) {
-            throw new IllegalStateException(e);
-          }
-          return r;
-        });
-    rows.forEach(r -> out.put(r[0], r[1]));
-    return out;
-  }
-
-  /** Unfinished (prepared, submitted, aborting) transactions in DTM's MySQL storage whose gid starts with {@code prefix}. */
-  public List<Snapshot.GlobalTx> dtmUnfinished(String prefix) throws SQLException {
-    String sql = "SELECT gid, status FROM " + config.schema("dtm") + ".trans_global"
-        + " WHERE status IN ('prepared', 'submitted', 'aborting') AND gid LIKE ?";
-    try (PreparedStatement ps = connection().prepareStatement(sql)) {
-      ps.setString(1, likePrefix(prefix));
-      List<Snapshot.GlobalTx> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Snapshot.GlobalTx(rs.getString(1), rs.getString(2)));
-        }
-      }
-      return out;
-    }
-  }
-
-  /** The payload DTM stored for one of {@code gid}'s branches whose URL contains {@code service}, if any. */
-  public byte[] dtmBranchPayload(String gid, String service) throws SQLException {
-    String sql = "SELECT bin_data FROM " + config.schema("dtm") + ".trans_branch_op WHERE gid = ? AND url LIKE ? LIMIT 1";
-    try (PreparedStatement ps = connection().prepareStatement(sql)) {
-      ps.setString(1, gid);
-      ps.setString(2, "%" + service + "%");
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getBytes(1) : null;
-      }
-    }
-  }
-
   /** Runs {@code prefix (?, ?, ...)} over {@code values} in chunks and concatenates what {@code read} returns. */
   private <T, V> List<T> inChunks(String prefix, List<V> values, Function<ResultSet, List<T>> read) throws SQLException {
     List<T> out = new ArrayList<>();
@@ -235,10 +189,6 @@ public final class Databases implements AutoCloseable {
   /** The connection, for fixtures written by chaos runs and tests. */
   public Connection jdbc() throws SQLException {
     return connection();
-  }
-
-  static String likePrefix(String prefix) {
-    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 
   private void closeQuietly() {

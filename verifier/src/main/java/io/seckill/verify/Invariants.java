@@ -251,7 +251,7 @@ public final class Invariants {
     String name = "dtm.outcome-agrees";
     String text = "DTM succeed <=> order CONFIRMED; failed <=> CANCELLED";
     if (s.dtmOutcomes() == null) {
-      return Check.skipped(name, text, "DTM not on MySQL: not checked");
+      return Check.skipped(name, text, "DTM outcomes not read: not checked");
     }
     List<String> off = new ArrayList<>();
     int compared = 0;

@@ -14,7 +14,7 @@ import java.util.Set;
  * @param orders order rows of the range
  * @param coupons coupons named by those orders, held by them, or (whole-stack runs) every coupon
  * @param payments payments of the known order ids, or (whole-stack runs) every payment
- * @param dtmOutcomes gid -> DTM status of every known order's transaction; null when DTM is not on MySQL
+ * @param dtmOutcomes gid -> DTM status of every known order's transaction; null when not read (the polls of the wait for quiet)
  * @param unfinished DTM transactions (of the range) still prepared, submitted or aborting
  * @param sales Redis sales of the range, with their admissions
  * @param expectedOrderIds ids a caller knows were sent (chaos), each of which must end final

@@ -5,7 +5,6 @@ import io.seckill.runtime.ServiceConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where the verifier looks: every key of {@code verifier.properties}, each overridable by
@@ -13,7 +12,6 @@ import java.util.Set;
  * verifier together with the stack).
  */
 public final class VerifierConfig {
-  private static final Set<String> DTM_STORES = Set.of("mysql", "redis");
   private final ServiceConfig config;
 
   private VerifierConfig(ServiceConfig config) {
@@ -34,7 +32,7 @@ public final class VerifierConfig {
   public VerifierConfig validate() {
     List<String> problems = new ArrayList<>();
     for (String key : List.of("db.host", "db.user", "db.order-name", "db.product-name", "db.coupon-name",
-        "db.pay-name", "db.dtm-name", "redis.host", "kafka.host", "kafka.topic", "kafka.dlq-topic", "kafka.group",
+        "db.pay-name", "redis.host", "kafka.host", "kafka.topic", "kafka.dlq-topic", "kafka.group",
         "dtm.host", "dtm.gid-prefix")) {
       check(problems, () -> config.string(key));
     }
@@ -46,11 +44,8 @@ public final class VerifierConfig {
     check(problems, () -> config.integer("wait.timeout-seconds", 0, 86_400));
     check(problems, () -> config.integer("wait.poll-ms", 50, 60_000));
     check(problems, () -> config.integer("report.max-ids", 1, 10_000));
-    check(problems, () -> {
-      if (!DTM_STORES.contains(config.string("dtm.store"))) {
-        throw new ConfigException("dtm.store must be one of " + DTM_STORES + ", got '" + config.string("dtm.store") + "'");
-      }
-    });
+    check(problems, () -> config.integer("dtm.concurrency", 1, 256));
+    check(problems, () -> config.integer("dtm.timeout-ms", 100, 600_000));
     if (!problems.isEmpty()) {
       throw new ConfigException("verifier.properties: " + String.join("; ", problems));
     }
@@ -65,7 +60,7 @@ public final class VerifierConfig {
     }
   }
 
-  /** JDBC URL of the MariaDB server that holds all four service databases and DTM's. */
+  /** JDBC URL of the MariaDB server that holds all four service databases. */
   public String jdbcUrl() {
     return "jdbc:mysql://" + config.string("db.host") + ":" + config.integer("db.port", 1, 65535)
         + "/?connectTimeout=5000&socketTimeout=60000&useSSL=false&allowPublicKeyRetrieval=true";
@@ -81,7 +76,7 @@ public final class VerifierConfig {
     return config.stringOrEmpty("db.password");
   }
 
-  /** Schema names: order, product, coupon, pay, dtm. */
+  /** Schema names: order, product, coupon, pay. */
   public String schema(String which) {
     return config.string("db." + which + "-name");
   }
@@ -121,9 +116,14 @@ public final class VerifierConfig {
     return "http://" + config.string("dtm.host") + ":" + config.integer("dtm.http-port", 1, 65535);
   }
 
-  /** True when DTM keeps its transactions in MariaDB (then they are read with SQL too). */
-  public boolean dtmOnMysql() {
-    return "mysql".equals(config.string("dtm.store"));
+  /** How many DTM lookups by gid are in flight at once. */
+  public int dtmConcurrency() {
+    return config.integer("dtm.concurrency", 1, 256);
+  }
+
+  /** Timeout of each request to DTM's HTTP API. */
+  public int dtmTimeoutMillis() {
+    return config.integer("dtm.timeout-ms", 100, 600_000);
   }
 
   /** Prefix of the gids the consumer mints; other gids belong to other tools' tests. */
