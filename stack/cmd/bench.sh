@@ -2,14 +2,21 @@
 # ./seckill bench [--quick] [--scenario NAME]...: the throughput benchmark. For each scenario (all of
 # them by default; --quick runs only "ample", smaller) it runs the load generator as fast as possible
 # at least three times (median confirmed orders/s), once paced at half that rate (latency), samples
-# CPU and RSS of every process in .stack/run/*.pid, and runs the direct-JDBC baseline. Scenarios
-# that need DTM on Redis restart DTM with SECKILL_DTM_STORE=redis and put it back afterwards.
+# CPU and RSS of every process in .stack/run/*.pid, runs the direct-JDBC baseline and measures DTM's
+# ceiling (no-op branches in the bench process; once per DTM storage and invocation, shared through
+# a file). Scenarios that need DTM on Redis restart DTM with SECKILL_DTM_STORE=redis and put it back
+# afterwards. flash-sale restarts the pipeline's Java services before each run (cold);
+# http-admission restarts seckill-api on a topic of its own (wrk, redis-benchmark) and puts it back.
 # Writes bench/results/<date>-<scenario>.json and bench/results/<date>-report.html.
 
 # shellcheck source=stack/cmd/load.sh
 source "${SECKILL_ROOT}/stack/cmd/load.sh"
 
-BENCH_SCENARIOS=(ample ample-coupons hot ample-redis)
+BENCH_SCENARIOS=(ample ample-coupons hot flash-sale http-admission ample-redis)
+# The Java services of the Kafka -> DTM pipeline that a cold scenario restarts (seckill-api is not on that path).
+BENCH_COLD_PARTS=(seckill-consumer order-rpc product-rpc coupon-rpc pay-rpc)
+# The topic seckill-api publishes to during http-admission: no consumer reads it (deleted afterwards).
+BENCH_ADMISSION_TOPIC=seckill.bench.admission
 
 # bench_dtm_store STORE: make DTM run on STORE (mysql | redis), restarting it only when it differs.
 bench_dtm_store() {
@@ -21,6 +28,37 @@ bench_dtm_store() {
   SECKILL_DTM_STORE=$want
   export SECKILL_DTM_STORE
   cmd_restart dtm
+}
+
+# bench_cold_restart: restart the pipeline's Java services through the launcher (a cold start).
+bench_cold_restart() {
+  local part
+  for part in "${BENCH_COLD_PARTS[@]}"; do
+    cmd_restart "$part"
+  done
+}
+
+# bench_admission_tools: wrk and redis-benchmark/redis-cli, installed from Debian when missing.
+bench_admission_tools() {
+  local missing=()
+  command -v wrk > /dev/null || missing+=(wrk)
+  if ! command -v redis-benchmark > /dev/null || ! command -v redis-cli > /dev/null; then
+    missing+=(redis-tools)
+  fi
+  ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
+# bench_api_mode bench|normal: seckill-api on the bench's own topic with its reconciler off (no
+# admitted order of http-admission enters the pipeline), or back to its normal configuration.
+bench_api_mode() {
+  if [[ "$1" == bench ]]; then
+    say "restarting seckill-api on topic ${BENCH_ADMISSION_TOPIC}, reconciler off (http-admission)"
+    export SECKILL_API_KAFKA_TOPIC=$BENCH_ADMISSION_TOPIC SECKILL_API_RECONCILE_INTERVAL_MS=0
+  else
+    say "restarting seckill-api in its normal configuration"
+    unset SECKILL_API_KAFKA_TOPIC SECKILL_API_RECONCILE_INTERVAL_MS
+  fi
+  cmd_restart seckill-api
 }
 
 # bench_scenario_store NAME: the DTM storage a scenario needs.
@@ -36,9 +74,10 @@ cmd_bench() {
       --quick) quick=1 ;;
       --scenario) (($# > 0)) || die "bench: --scenario needs a name"; scenarios+=("$1"); shift ;;
       --scenario=*) scenarios+=("${arg#--scenario=}") ;;
+      --no-ceiling) extra+=(--no-ceiling) ;;
       --runs | --count | --baseline-workers) (($# > 0)) || die "bench: $arg needs a value"; extra+=("$arg" "$1"); shift ;;
       -h | --help)
-        echo "usage: ./seckill bench [--quick] [--scenario NAME]... [--runs N] [--count N] [--baseline-workers N]"
+        echo "usage: ./seckill bench [--quick] [--scenario NAME]... [--runs N] [--count N] [--baseline-workers N] [--no-ceiling]"
         echo "  scenarios: ${BENCH_SCENARIOS[*]}"
         return 0 ;;
       *) die "bench: unknown option '$arg'" ;;
@@ -55,17 +94,44 @@ cmd_bench() {
   cmd_up
   load_build_if_needed
   load_env
-  local out="${SECKILL_ROOT}/bench/results" stamp files=() before
+  local out="${SECKILL_ROOT}/bench/results" stamp files=() before ceilings ample_json="" file args restart_cmd part
   mkdir -p "$out"
   stamp=$(date -u +%Y-%m-%d-%H%M)
   before=$(mktemp)
+  # DTM's ceiling is measured once per storage in this invocation and shared by its scenarios.
+  ceilings=$(mktemp -d)
+  restart_cmd=""
+  for part in "${BENCH_COLD_PARTS[@]}"; do
+    restart_cmd+="'${SECKILL_ROOT}/seckill' restart ${part} && "
+  done
+  restart_cmd+="true"
   for s in "${scenarios[@]}"; do
     bench_dtm_store "$(bench_scenario_store "$s")"
+    args=(--scenario "$s" --out "$out" --run-dir "$RUN_DIR" --sql-dir "${SECKILL_ROOT}/sql"
+      --work-dir "${STACK_DIR}/bench" --ceiling-cache "${ceilings}/${SECKILL_DTM_STORE}.json")
+    case "$s" in
+      flash-sale)
+        if [[ -n "$ample_json" ]]; then args+=(--ample-json "$ample_json"); fi
+        args+=(--restart-cmd "$restart_cmd")
+        say "flash-sale: cold start of ${BENCH_COLD_PARTS[*]}"
+        bench_cold_restart ;;
+      http-admission)
+        bench_admission_tools
+        bench_api_mode bench ;;
+    esac
     touch "$before"
-    load_java io.seckill.load.bench.BenchMain --scenario "$s" --out "$out" --run-dir "$RUN_DIR" \
-      --sql-dir "${SECKILL_ROOT}/sql" "${extra[@]}" || { rm -f "$before"; bench_dtm_store "$original_store"; die "bench: scenario $s failed"; }
-    files+=("$(find "$out" -maxdepth 1 -name "*-${s}.json" -newer "$before" -print | sort | tail -n 1)")
+    if ! load_java io.seckill.load.bench.BenchMain "${args[@]}" "${extra[@]}"; then
+      rm -rf "$before" "$ceilings"
+      if [[ "$s" == http-admission ]]; then bench_api_mode normal; fi
+      bench_dtm_store "$original_store"
+      die "bench: scenario $s failed"
+    fi
+    if [[ "$s" == http-admission ]]; then bench_api_mode normal; fi
+    file=$(find "$out" -maxdepth 1 -name "*-${s}.json" -newer "$before" -print | sort | tail -n 1)
+    files+=("$file")
+    if [[ "$s" == ample ]]; then ample_json=$file; fi
   done
+  rm -rf "$ceilings"
   rm -f "$before"
   bench_dtm_store "$original_store"
   load_java io.seckill.load.bench.HtmlReport --out "${out}/${stamp}-report.html" \

@@ -39,13 +39,25 @@ public final class BenchMain {
    * @param baselineRuns the direct-JDBC runs
    * @param baselineOrdersPerSecondMedian their median orders/s
    * @param ratio pipeline median / baseline median
+   * @param ceiling DTM's ceiling on the same storage, in the same invocation (null with --no-ceiling)
+   * @param ceilingPerSecondMedian its median 4-branch TCC transactions/s (0 without it)
+   * @param boundPerSecond the no-overhead bound 1 / (1/ceiling + 1/baseline)
+   * @param boundRatio pipeline median / bound
+   * @param warmAmplePerSecond the warm ample median of the same invocation (cold scenarios; null when ample did not run)
+   * @param coldToWarmAmpleRatio this scenario's median / that figure (null without it)
    * @param processes CPU and RSS of every process over the pipeline runs
    * @param targets each target of the issue and whether it was met
    */
   public record Result(String scenario, String description, String dtmStore, boolean quick, String startedAt,
       MachineInfo machine, Map<String, Object> settings, List<RunSummary> runs, double confirmedPerSecondMedian,
       RunSummary paced, List<Baseline.Result> baselineRuns, double baselineOrdersPerSecondMedian, double ratio,
+      DtmCeiling.Result ceiling, double ceilingPerSecondMedian, double boundPerSecond, double boundRatio,
+      Double warmAmplePerSecond, Double coldToWarmAmpleRatio,
       ProcessSampler.Window processes, Map<String, Double> cpuMsPerConfirmedOrder, Map<String, Object> targets) {}
+
+  /** Options of one bench process (the launcher's flags plus the files it hands over). */
+  record Options(boolean quick, int runs, Integer count, int baselineWorkers, Path runDir, Path sqlDir,
+      Path ceilingCache, boolean ceiling, Path ampleJson, String restartCmd, Path workDir) {}
 
   /**
    * CPU milliseconds each part spent per confirmed order over the sampled window, parts merged by
@@ -62,7 +74,11 @@ public final class BenchMain {
     return out;
   }
 
-  /** Entry point: --scenario NAME [--quick] [--out DIR] [--run-dir DIR] [--sql-dir DIR] [--runs N] [--count N]. */
+  /**
+   * Entry point: --scenario NAME [--quick] [--out DIR] [--run-dir DIR] [--sql-dir DIR] [--runs N] [--count N]
+   * [--baseline-workers N] [--ceiling-cache FILE] [--no-ceiling] [--ceiling-only] [--ample-json FILE]
+   * [--restart-cmd CMD] [--work-dir DIR].
+   */
   public static void main(String[] args) throws Exception {
     String name = null;
     boolean quick = false;
@@ -72,6 +88,12 @@ public final class BenchMain {
     int runs = 3;
     Integer count = null;
     int baselineWorkers = 64;
+    Path ceilingCache = null;
+    boolean ceiling = true;
+    boolean ceilingOnly = false;
+    Path ampleJson = null;
+    String restartCmd = null;
+    Path workDir = Path.of(".stack/bench");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--scenario" -> name = args[++i];
@@ -82,24 +104,93 @@ public final class BenchMain {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--count" -> count = Integer.parseInt(args[++i]);
         case "--baseline-workers" -> baselineWorkers = Integer.parseInt(args[++i]);
+        case "--ceiling-cache" -> ceilingCache = Path.of(args[++i]);
+        case "--no-ceiling" -> ceiling = false;
+        case "--ceiling-only" -> ceilingOnly = true;
+        case "--ample-json" -> ampleJson = Path.of(args[++i]);
+        case "--restart-cmd" -> restartCmd = args[++i];
+        case "--work-dir" -> workDir = Path.of(args[++i]);
         default -> {
           System.err.println("bench: unknown option " + args[i]);
           System.exit(2);
         }
       }
     }
-    String scenarioName = name;
-    Scenario s = Scenario.named(name == null ? "" : name).orElseThrow(() -> new IllegalArgumentException(
-        "--scenario must be one of " + Scenario.ALL.stream().map(Scenario::name).toList() + ", not " + scenarioName));
     if (runs < 3) {
       throw new IllegalArgumentException("--runs must be >= 3 (the throughput is a median)");
     }
-    Result r = bench(s, quick, runs, count, baselineWorkers, runDir, sqlDir, Endpoints.fromEnv(System.getenv()), System.out);
+    Options o = new Options(quick, runs, count, baselineWorkers, runDir, sqlDir, ceilingCache, ceiling, ampleJson,
+        restartCmd, workDir);
+    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "mysql");
+    if (ceilingOnly) {
+      DtmCeiling.Result c = ceiling(store, "ceiling-only", o, System.out);
+      System.out.println(JSON.writeValueAsString(c));
+      return;
+    }
+    String scenarioName = name;
+    Scenario s = Scenario.named(name == null ? "" : name).orElseThrow(() -> new IllegalArgumentException(
+        "--scenario must be one of " + Scenario.ALL.stream().map(Scenario::name).toList() + ", not " + scenarioName));
+    Object r = Scenario.HTTP_ADMISSION.equals(s.kind())
+        ? HttpAdmission.bench(s, o, Endpoints.fromEnv(System.getenv()), System.out)
+        : bench(s, o, Endpoints.fromEnv(System.getenv()), System.out);
     String date = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
     Path file = out.resolve(date + "-" + s.name() + ".json");
     Files.createDirectories(out);
     JSON.writeValue(file.toFile(), r);
     System.out.println("[bench] wrote " + file);
+  }
+
+  /** In-flight levels the ceiling probes (the best is kept). */
+  static final List<Integer> CEILING_LEVELS = List.of(16, 32, 64, 128);
+
+  /**
+   * DTM's ceiling on {@code store}: read from the invocation's cache file when an earlier scenario of
+   * the same invocation already measured it on the same storage, else measured now (and cached).
+   */
+  static DtmCeiling.Result ceiling(String store, String scenario, Options o, PrintStream out) throws Exception {
+    if (o.ceilingCache() != null && Files.exists(o.ceilingCache())) {
+      DtmCeiling.Result cached = JSON.readValue(o.ceilingCache().toFile(), DtmCeiling.Result.class);
+      if (store.equals(cached.dtmStore())) {
+        out.printf("[bench] DTM ceiling on %s: %.1f tx/s at %d in flight (measured by %s in this invocation)%n", store,
+            cached.perSecondMedian(), cached.bestInFlight(), cached.measuredBy());
+        return cached;
+      }
+    }
+    DtmCeiling.Result c;
+    try (DtmCeiling dc = new DtmCeiling(io.seckill.dtm.client.DtmClientConfig.fromEnv())) {
+      c = o.quick()
+          ? dc.measureCeiling(store, scenario, CEILING_LEVELS, 2, 2, o.runs(), 5, out)
+          : dc.measureCeiling(store, scenario, CEILING_LEVELS, 5, 5, o.runs(), 60, out);
+    }
+    out.printf("[bench] DTM ceiling on %s: %.1f tx/s (median of %d at %d in flight)%n", store, c.perSecondMedian(),
+        c.runs().size(), c.bestInFlight());
+    if (o.ceilingCache() != null) {
+      Files.createDirectories(o.ceilingCache().toAbsolutePath().getParent());
+      JSON.writeValue(o.ceilingCache().toFile(), c);
+    }
+    return c;
+  }
+
+  /** The warm ample median of this invocation, from ample's JSON (null when there is none). */
+  static Double ampleMedian(Path ampleJson) throws java.io.IOException {
+    if (ampleJson == null || !Files.exists(ampleJson)) {
+      return null;
+    }
+    double v = JSON.readTree(ampleJson.toFile()).path("confirmedPerSecondMedian").asDouble(0);
+    return v > 0 ? v : null;
+  }
+
+  /** Runs {@code cmd} with bash (the launcher's restart of the pipeline's Java services); fails loudly. */
+  static void restart(String cmd, PrintStream out) throws Exception {
+    out.printf("[bench]   cold start: %s%n", cmd);
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("cold start: '" + cmd + "' failed (see .stack/logs/)");
+    }
+    out.printf("[bench]   cold start took %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
   /**
@@ -112,8 +203,9 @@ public final class BenchMain {
     return (int) Math.max(quick ? 300 : 3000, Math.min(quick ? 3000 : 30000, n));
   }
 
-  static Result bench(Scenario s, boolean quick, int runs, Integer fixedCount, int baselineWorkers, Path runDir, Path sqlDir,
-      Endpoints endpoints, PrintStream out) throws Exception {
+  static Result bench(Scenario s, Options o, Endpoints endpoints, PrintStream out) throws Exception {
+    boolean quick = o.quick();
+    int runs = o.runs();
     String startedAt = Instant.now().toString();
     String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "mysql");
     if (!store.equals(s.dtmStore())) {
@@ -122,26 +214,39 @@ public final class BenchMain {
     }
     out.printf("[bench] scenario %s: %s%n", s.name(), s.description());
     int warm = quick ? 200 : 1000;
-    LoadOptions warmOptions = LoadOptions.parse("--mode", "kafka", "--products", Integer.toString(s.products()),
-        "--stock-per-product", Integer.toString(warm + 1000), "--hot-skew", Double.toString(s.hotSkew()),
-        "--coupon-share", Double.toString(s.couponShare()), "--quiet", "--wait-seconds", "60");
-    out.printf("[bench] warm-up: %d orders%n", warm);
-    RunSummary w = retried("warm-up", out,
-        () -> new LoadRun(warmOptions.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run());
-    int count = fixedCount != null ? fixedCount : adaptiveCount(w.confirmedPerSecond(), quick);
-    out.printf("[bench]   warm-up: %.0f confirmed/s, complete=%s; %d orders per run%n", w.confirmedPerSecond(),
-        w.complete(), count);
+    Double warmAmple = s.cold() ? ampleMedian(o.ampleJson()) : null;
+    int count;
+    if (s.cold()) {
+      // No warm-up: the first order of each run meets freshly started services. The run size follows
+      // the warm ample rate of this invocation when ample ran before, so a run is still ~65 s.
+      count = o.count() != null ? o.count() : adaptiveCount(warmAmple != null ? warmAmple : 100, quick);
+      out.printf("[bench]   cold: no warm-up; %d orders per run%s%n", count,
+          warmAmple != null ? String.format(java.util.Locale.ROOT, " (warm ample %.1f/s)", warmAmple) : "");
+    } else {
+      LoadOptions warmOptions = LoadOptions.parse("--mode", "kafka", "--products", Integer.toString(s.products()),
+          "--stock-per-product", Integer.toString(warm + 1000), "--hot-skew", Double.toString(s.hotSkew()),
+          "--coupon-share", Double.toString(s.couponShare()), "--quiet", "--wait-seconds", "60");
+      out.printf("[bench] warm-up: %d orders%n", warm);
+      RunSummary w = retried("warm-up", out,
+          () -> new LoadRun(warmOptions.withRun(warm, 0, 1, null, null), endpoints, quietStream()).run());
+      count = o.count() != null ? o.count() : adaptiveCount(w.confirmedPerSecond(), quick);
+      out.printf("[bench]   warm-up: %.0f confirmed/s, complete=%s; %d orders per run%n", w.confirmedPerSecond(),
+          w.complete(), count);
+    }
     // Stock for every order on any product, so "ample" really never sells out.
     LoadOptions base = LoadOptions.parse("--mode", "kafka", "--products", Integer.toString(s.products()),
         "--stock-per-product", Integer.toString(count + 1000), "--hot-skew", Double.toString(s.hotSkew()),
         "--coupon-share", Double.toString(s.couponShare()), "--quiet", "--wait-seconds", "60");
 
-    ProcessSampler sampler = new ProcessSampler(runDir);
+    ProcessSampler sampler = new ProcessSampler(o.runDir());
     sampler.start();
     List<RunSummary> results = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
     for (int i = 1; i <= runs; i++) {
       int seed = 1000 + i;
+      if (s.cold() && i > 1 && o.restartCmd() != null) {
+        restart(o.restartCmd(), out); // the launcher restarted them before the first run
+      }
       RunSummary r = retried("run " + i, out,
           () -> new LoadRun(base.withRun(count, 0, seed, null, null), endpoints, quietStream()).run());
       results.add(r);
@@ -161,7 +266,7 @@ public final class BenchMain {
 
     List<Baseline.Result> baseline = new ArrayList<>();
     List<Double> baseRates = new ArrayList<>();
-    try (Baseline b = new Baseline(endpoints, sqlDir, baselineWorkers)) {
+    try (Baseline b = new Baseline(endpoints, o.sqlDir(), o.baselineWorkers())) {
       retried("baseline warm-up", out, () -> b.run(base.withRun(warm, 0, 1, null, null), LoadRun.mintRunId()));
       for (int i = 1; i <= runs; i++) {
         int seed = 1000 + i;
@@ -175,37 +280,50 @@ public final class BenchMain {
     }
     double baseMedian = Percentiles.median(baseRates);
     double ratio = baseMedian > 0 ? median / baseMedian : 0;
-    Map<String, Object> targets = targets(s, results, median, paced, ratio, window);
+    DtmCeiling.Result ceiling = o.ceiling() ? ceiling(store, s.name(), o, out) : null;
+    double ceilingMedian = ceiling == null ? 0 : ceiling.perSecondMedian();
+    double bound = DtmCeiling.bound(ceilingMedian, baseMedian);
+    double boundRatio = DtmCeiling.boundRatio(median, bound);
+    Double coldRatio = warmAmple == null ? null : median / warmAmple;
+    Map<String, Object> targets = targets(s, results, median, paced, ratio, boundRatio, coldRatio, window);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("ordersPerRun", count);
     settings.put("runs", runs);
-    settings.put("warmUpOrders", warm);
+    settings.put("warmUpOrders", s.cold() ? 0 : warm);
+    settings.put("cold", s.cold());
     settings.put("pacedRate", pacedRate);
     settings.put("pacedOrders", pacedCount);
-    settings.put("baselineWorkers", baselineWorkers);
+    settings.put("baselineWorkers", o.baselineWorkers());
     settings.put("stockPerProduct", count + 1000);
     out.printf("[bench] %s: %.1f confirmed orders/s (median of %d), paced p99 %.0f ms, baseline %.1f orders/s, "
-        + "ratio %.2f, JVM RSS peak %.0f MiB%n", s.name(), median, runs, paced.latencyConfirmedMs().p99(), baseMedian,
-        ratio, window.jvmRssPeakTotalMb());
+        + "ratio %.2f, DTM ceiling %.1f tx/s, bound %.1f/s, bound ratio %.2f%s, JVM RSS peak %.0f MiB%n", s.name(), median,
+        runs, paced.latencyConfirmedMs().p99(), baseMedian, ratio, ceilingMedian, bound, boundRatio,
+        coldRatio == null ? "" : String.format(java.util.Locale.ROOT, ", cold/warm-ample %.2f", coldRatio),
+        window.jvmRssPeakTotalMb());
     long confirmedInWindow = paced.confirmed() + results.stream().mapToLong(RunSummary::confirmed).sum();
     Map<String, Double> perOrder = cpuPerOrder(window, confirmedInWindow);
     out.printf("[bench]   CPU ms per confirmed order: %s%n", perOrder.entrySet().stream()
         .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, "%.1f", e.getValue()))
         .collect(java.util.stream.Collectors.joining(", ")));
     return new Result(s.name(), s.description(), store, quick, startedAt, MachineInfo.collect(), settings, results,
-        median, paced, baseline, baseMedian, ratio, window, perOrder, targets);
+        median, paced, baseline, baseMedian, ratio, ceiling, ceilingMedian, bound, boundRatio, warmAmple, coldRatio,
+        window, perOrder, targets);
   }
 
   /** The issue's targets, each with the measured value and whether it was met. */
   static Map<String, Object> targets(Scenario s, List<RunSummary> runs, double median, RunSummary paced, double ratio,
-      ProcessSampler.Window window) {
+      double boundRatio, Double coldRatio, ProcessSampler.Window window) {
     Map<String, Object> t = new LinkedHashMap<>();
     double longest = runs.stream().mapToDouble(RunSummary::durationSeconds).max().orElse(0);
     t.put("confirmedPerSecondAtLeast300", Map.of("value", median, "met", median >= 300,
         "sustainedSeconds", longest, "sustained60s", longest >= 60 && median >= 300));
-    t.put("pacedP99Below500ms", Map.of("value", paced.latencyConfirmedMs().p99(),
-        "met", paced.latencyConfirmedMs().p99() < 500 && paced.confirmed() > 0));
+    t.put("pacedP99Below250ms", Map.of("value", paced.latencyConfirmedMs().p99(),
+        "met", paced.latencyConfirmedMs().p99() < 250 && paced.confirmed() > 0));
+    t.put("boundRatioAtLeast07", Map.of("value", boundRatio, "met", boundRatio >= 0.7));
     t.put("ratioAtLeast035", Map.of("value", ratio, "met", ratio >= 0.35));
+    if (coldRatio != null) {
+      t.put("coldToWarmAmpleAtLeast08", Map.of("value", coldRatio, "met", coldRatio >= 0.8));
+    }
     t.put("jvmRssBelow3GB", Map.of("valueMb", window.jvmRssPeakTotalMb(), "met", window.jvmRssPeakTotalMb() < 3072));
     boolean allComplete = runs.stream().allMatch(RunSummary::complete) && paced.complete();
     t.put("everyOrderFinal", Map.of("met", allComplete));

@@ -12,9 +12,23 @@ import java.util.Optional;
  * @param hotSkew fraction of orders on the first product
  * @param couponShare fraction of orders with a coupon
  * @param dtmStore mysql or redis: the launcher restarts DTM with SECKILL_DTM_STORE set to it
+ * @param cold no warm-up: the launcher restarts the pipeline's Java services right before it and
+ *     BenchMain before each further run (--restart-cmd), so every measured run starts cold
+ * @param kind {@code pipeline} (Kafka -> consumer -> DTM, the default) or {@code http-admission}
+ *     (wrk against seckill-api, redis-benchmark against bare Redis; see {@link HttpAdmission})
  */
 public record Scenario(String name, String description, int products, double hotSkew, double couponShare,
-    String dtmStore) {
+    String dtmStore, boolean cold, String kind) {
+
+  /** A warm pipeline scenario. */
+  public Scenario(String name, String description, int products, double hotSkew, double couponShare, String dtmStore) {
+    this(name, description, products, hotSkew, couponShare, dtmStore, false, PIPELINE);
+  }
+
+  /** {@link #kind} of the Kafka -> DTM pipeline scenarios. */
+  public static final String PIPELINE = "pipeline";
+  /** {@link #kind} of the HTTP admission scenario. */
+  public static final String HTTP_ADMISSION = "http-admission";
 
   /** Every scenario, in the order a full bench runs them (grouped by DTM storage). */
   public static final List<Scenario> ALL = List.of(
@@ -23,6 +37,12 @@ public record Scenario(String name, String description, int products, double hot
           1000, 0, 0.5, "mysql"),
       new Scenario("hot", "one hot product takes 90% of the orders (1,000 products), no coupons, DTM on MySQL",
           1000, 0.9, 0, "mysql"),
+      new Scenario("flash-sale", "a flash sale started cold: 20 products with stock for every order, no coupons, "
+          + "the pipeline's Java services restarted right before each run, no warm-up, DTM on MySQL", 20, 0, 0, "mysql",
+          true, PIPELINE),
+      new Scenario("http-admission", "HTTP admission through seckill-api (wrk, a fresh buyer per request) against bare "
+          + "Redis running the same admission script (redis-benchmark), plus the sold-out path", 1, 0, 0, "mysql",
+          false, HTTP_ADMISSION),
       new Scenario("ample-redis", "ample stock over 1,000 products, no coupons, DTM on Redis", 1000, 0, 0, "redis"));
 
   /** The scenario called {@code name}. */

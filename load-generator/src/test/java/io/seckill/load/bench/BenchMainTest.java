@@ -1,6 +1,7 @@
 package io.seckill.load.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -29,4 +30,29 @@ class BenchMainTest {
     assertEquals(7.0, per.get("consumer"), 1e-9);
     assertEquals(4.0, per.get("mariadb"), 1e-9);
   }
+
+  @Test
+  void resultJsonCarriesTheCeilingTheBoundAndTheColdRatio() {
+    BenchMain.Result r = new BenchMain.Result("flash-sale", "d", "mysql", true, "t", null, Map.of(), List.of(), 90,
+        null, List.of(), 600, 0.15, null, 400, DtmCeiling.bound(400, 600), DtmCeiling.boundRatio(90, 240), 100.0, 0.9,
+        null, Map.of(), Map.of());
+    com.fasterxml.jackson.databind.JsonNode j = BenchMain.JSON.valueToTree(r);
+    for (String f : List.of("ceiling", "ceilingPerSecondMedian", "boundPerSecond", "boundRatio", "warmAmplePerSecond",
+        "coldToWarmAmpleRatio", "confirmedPerSecondMedian", "baselineOrdersPerSecondMedian")) {
+      assertTrue(j.has(f), f);
+    }
+    assertEquals(240, j.path("boundPerSecond").asDouble(), 1e-9);
+    assertEquals(0.375, j.path("boundRatio").asDouble(), 1e-9);
+  }
+
+  @Test
+  void coldScenariosAndTheAdmissionScenarioAreKnown() {
+    Scenario flash = Scenario.named("flash-sale").orElseThrow();
+    assertTrue(flash.cold());
+    assertEquals(20, flash.products());
+    assertEquals(Scenario.HTTP_ADMISSION, Scenario.named("http-admission").orElseThrow().kind());
+    assertEquals("redis", Scenario.named("ample-redis").orElseThrow().dtmStore());
+    assertEquals(Scenario.PIPELINE, Scenario.named("ample").orElseThrow().kind());
+  }
+
 }
