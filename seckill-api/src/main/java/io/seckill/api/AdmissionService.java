@@ -3,14 +3,23 @@ package io.seckill.api;
 import io.seckill.api.AdmissionStore.Admission;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.redisson.client.RedisException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Admits buyers: the in-process sold-out flag, then one Redis Lua step, then the Kafka write, with the
- * slots given back when the write fails. Knows nothing about HTTP.
+ * slots given back when the write fails. Knows nothing about HTTP. Nothing here waits: every step runs
+ * on the thread that completed the one before (Redisson's and the Kafka producer's I/O threads), except
+ * the coupon lookup and {@code send()} (both may block: a cold coupon, Kafka metadata), which run on the
+ * caller's executor.
  */
 public final class AdmissionService {
   private static final Logger log = LoggerFactory.getLogger(AdmissionService.class);
@@ -20,19 +29,24 @@ public final class AdmissionService {
   private final CouponDiscounts coupons;
   private final int rateLimit;
   private final long rateWindowMs;
+  private final long ackWaitMs;
   // Products known to be sold out: answered here without a Redis round trip. Cleared when this
   // process gives slots back, when a sale is (re)opened, and by the reconciler when Redis has slots.
   private final Set<Long> soldOut = ConcurrentHashMap.newKeySet();
   private ApiMetrics metrics;
 
-  /** A service over its collaborators; {@code rateLimit} 0 disables the per-user limit. */
+  /**
+   * A service over its collaborators; {@code rateLimit} 0 disables the per-user limit. A publish not
+   * answered within {@code ackWaitMs} ends the request with 504 and gives the slots back.
+   */
   public AdmissionService(AdmissionStore store, OrderPublisher publisher, CouponDiscounts coupons,
-      int rateLimit, long rateWindowMs) {
+      int rateLimit, long rateWindowMs, long ackWaitMs) {
     this.store = store;
     this.publisher = publisher;
     this.coupons = coupons;
     this.rateLimit = rateLimit;
     this.rateWindowMs = rateWindowMs;
+    this.ackWaitMs = ackWaitMs;
   }
 
   /** Wires the metrics (they read the sold-out flags, so they are built after this). */
@@ -51,45 +65,83 @@ public final class AdmissionService {
     }
   }
 
-  /** One admission attempt for an already validated request. */
+  /** {@link #admitAsync} waiting for its decision, the blocking steps on the calling thread (tests). */
   public Decision admit(long userId, long productId, int quantity, long couponId) {
+    return admitAsync(userId, productId, quantity, couponId, Runnable::run).join();
+  }
+
+  /**
+   * One admission attempt for an already validated request. The future always completes normally
+   * with the decision (counted once in the metrics); {@code blocking} runs the steps that may block.
+   */
+  public CompletableFuture<Decision> admitAsync(long userId, long productId, int quantity, long couponId,
+      Executor blocking) {
     if (soldOut.contains(productId)) {
-      return count(Decision.refused(409, "sold_out_cached", "SOLD_OUT", "product " + productId + " is sold out", null));
+      return CompletableFuture.completedFuture(count(Decision.refused(409, "sold_out_cached", "SOLD_OUT",
+          "product " + productId + " is sold out", null)));
     }
     long now = System.currentTimeMillis();
-    Admission a;
+    CompletionStage<Admission> step;
     try {
-      a = store.admit(userId, productId, quantity, couponId, now, rateLimit, rateWindowMs);
-    } catch (RedisException e) {
-      // A timeout may still have admitted; the reconciler cancels such an unpublished admission later.
-      log.warn("redis admission failed for user {} product {}: {}", userId, productId, e.toString());
-      return count(Decision.refused(503, "redis_unavailable", "UNAVAILABLE", "admission store unavailable, retry", null));
+      step = store.admitAsync(userId, productId, quantity, couponId, now, rateLimit, rateWindowMs);
+    } catch (RuntimeException e) {
+      step = CompletableFuture.failedStage(e);
     }
+    return step.handle((a, e) -> {
+      if (e != null) {
+        // A timeout may still have admitted; the reconciler cancels such an unpublished admission later.
+        log.warn("redis admission failed for user {} product {}: {}", userId, productId, cause(e).toString());
+        return CompletableFuture.completedFuture(Decision.refused(503, "redis_unavailable", "UNAVAILABLE",
+            "admission store unavailable, retry", null));
+      }
+      return decide(a, userId, productId, quantity, couponId, now, blocking);
+    }).thenCompose(d -> d).thenApply(this::count).toCompletableFuture();
+  }
+
+  private CompletableFuture<Decision> decide(Admission a, long userId, long productId, int quantity, long couponId,
+      long now, Executor blocking) {
     switch (a.outcome()) {
       case CLOSED:
-        return count(Decision.refused(409, "sale_not_open", "SALE_NOT_OPEN",
-            "no open sale for product " + productId, null));
+        return done(Decision.refused(409, "sale_not_open", "SALE_NOT_OPEN", "no open sale for product " + productId, null));
       case RATE_LIMITED:
-        return count(Decision.refused(429, "rate_limited", "RATE_LIMITED",
+        return done(Decision.refused(429, "rate_limited", "RATE_LIMITED",
             "more than " + rateLimit + " attempts in " + rateWindowMs + " ms", null));
       case ALREADY:
-        return count(Decision.refused(409, "already_bought", "ALREADY_BOUGHT",
+        return done(Decision.refused(409, "already_bought", "ALREADY_BOUGHT",
             "user " + userId + " already holds order " + a.orderId() + " for product " + productId, a.orderId()));
       case SOLD_OUT:
         if (a.left() <= 0) {
           soldOut.add(productId);
-          return count(Decision.refused(409, "sold_out", "SOLD_OUT", "product " + productId + " is sold out", null));
+          return done(Decision.refused(409, "sold_out", "SOLD_OUT", "product " + productId + " is sold out", null));
         }
-        return count(Decision.refused(409, "not_enough_stock", "NOT_ENOUGH_STOCK",
+        return done(Decision.refused(409, "not_enough_stock", "NOT_ENOUGH_STOCK",
             "only " + a.left() + " left of product " + productId, null));
       case ADMITTED:
-        return count(publish(a, userId, productId, quantity, couponId, now));
+        CompletableFuture<Decision> out = new CompletableFuture<>();
+        try {
+          blocking.execute(() -> {
+            try {
+              publish(a, userId, productId, quantity, couponId, now, out);
+            } catch (RuntimeException e) {
+              log.error("order {} not queued, giving its slots back", a.orderId(), e);
+              giveBack(a.orderId(), Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
+                  "order queue unavailable, retry", null), out);
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          log.warn("order {} not queued (no thread to publish it), giving its slots back", a.orderId());
+          giveBack(a.orderId(), Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
+              "order queue unavailable, retry", null), out);
+        }
+        return out;
       default:
         throw new IllegalStateException(a.outcome().name());
     }
   }
 
-  private Decision publish(Admission a, long userId, long productId, int quantity, long couponId, long now) {
+  /** Runs on the blocking executor: amount, then send(); the rest happens in the ack's callback. */
+  private void publish(Admission a, long userId, long productId, int quantity, long couponId, long now,
+      CompletableFuture<Decision> out) {
     String orderId = a.orderId();
     long amount;
     try {
@@ -98,36 +150,76 @@ public final class AdmissionService {
       amount = Math.max(0, Math.multiplyExact(a.priceCents(), quantity) - discount);
     } catch (Exception e) {
       log.warn("coupon {} lookup failed for order {}: {}", couponId, orderId, e.toString());
-      giveBack(orderId);
-      return Decision.refused(503, "coupon_unavailable", "UNAVAILABLE", "coupon data unavailable, retry", null);
+      giveBack(orderId, Decision.refused(503, "coupon_unavailable", "UNAVAILABLE", "coupon data unavailable, retry", null), out);
+      return;
     }
     OrderMessage msg = new OrderMessage(orderId, userId, productId, quantity, couponId, amount,
         Instant.ofEpochMilli(now).toString());
+    CompletableFuture<Void> ack;
     try {
-      publisher.publish(msg);
-    } catch (OrderPublisher.PublishException e) {
-      log.warn("order {} not queued, giving its slots back: {}", orderId, e.getMessage());
-      giveBack(orderId);
-      return Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE", "order queue unavailable, retry", null);
+      ack = publisher.publish(msg);
+    } catch (RuntimeException e) {
+      ack = CompletableFuture.failedFuture(new OrderPublisher.PublishException(e.toString(), e));
     }
-    try {
-      store.markQueued(orderId);
-    } catch (RedisException e) {
-      // Harmless: the reconciler finds the order in the order service and settles it anyway.
-      log.debug("could not mark {} queued: {}", orderId, e.toString());
-    }
-    return Decision.admitted(orderId);
+    // The bounded view completes exactly once: with the ack, or with a TimeoutException after
+    // ackWaitMs, whichever comes first; so the slots are given back at most once from here.
+    CompletableFuture<Void> bounded = ack.copy().orTimeout(ackWaitMs, TimeUnit.MILLISECONDS);
+    final CompletableFuture<Void> sent = ack;
+    bounded.whenComplete((v, e) -> {
+      if (e == null) {
+        store.markQueuedAsync(orderId).whenComplete((r, qe) -> {
+          if (qe != null) {
+            // Harmless: the reconciler finds the order in the order service and settles it anyway.
+            log.debug("could not mark {} queued: {}", orderId, qe.toString());
+          }
+          out.complete(Decision.admitted(orderId));
+        });
+        return;
+      }
+      Throwable c = cause(e);
+      if (c instanceof TimeoutException) {
+        // Kafka's own delivery.timeout.ms is shorter, so this only happens when its callback is lost.
+        log.warn("order {} not acknowledged within {} ms, giving its slots back", orderId, ackWaitMs);
+        sent.whenComplete((lv, le) -> {
+          if (le == null) {
+            log.error("order {} was acknowledged by Kafka after its slots were given back", orderId);
+          }
+        });
+        giveBack(orderId, Decision.refused(504, "queue_timeout", "QUEUE_TIMEOUT",
+            "order queue did not answer within " + ackWaitMs + " ms, retry", null), out);
+      } else {
+        log.warn("order {} not queued, giving its slots back: {}", orderId, c.getMessage());
+        giveBack(orderId, Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
+            "order queue unavailable, retry", null), out);
+      }
+    });
   }
 
-  private void giveBack(String orderId) {
+  /** Gives the slots and mark of an unpublished admission back, then completes {@code out} with {@code d}. */
+  private void giveBack(String orderId, Decision d, CompletableFuture<Decision> out) {
+    CompletionStage<Boolean> r;
     try {
-      if (store.releaseUnpublished(orderId)) {
+      r = store.releaseUnpublishedAsync(orderId);
+    } catch (RuntimeException e) {
+      r = CompletableFuture.failedStage(e);
+    }
+    r.whenComplete((released, e) -> {
+      if (e != null) {
+        // The admission stays in state A; the reconciler cancels it once it is stale.
+        log.error("could not give back the slots of unpublished order {}: {}", orderId, cause(e).toString());
+      } else if (released) {
         soldOut.remove(AdmissionStore.productOf(orderId));
       }
-    } catch (RedisException e) {
-      // The admission stays in state A; the reconciler cancels it once it is stale.
-      log.error("could not give back the slots of unpublished order {}: {}", orderId, e.toString());
-    }
+      out.complete(d);
+    });
+  }
+
+  private static CompletableFuture<Decision> done(Decision d) {
+    return CompletableFuture.completedFuture(d);
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private Decision count(Decision d) {

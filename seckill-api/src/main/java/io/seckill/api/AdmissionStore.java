@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
@@ -66,12 +70,26 @@ public final class AdmissionStore {
    */
   public Admission admit(long userId, long productId, int quantity, long couponId, long nowMillis,
       int rateLimit, long rateWindowMs) {
+    return join(admitAsync(userId, productId, quantity, couponId, nowMillis, rateLimit, rateWindowMs));
+  }
+
+  /**
+   * {@link #admit} without waiting: the script runs through Redisson's async API and the stage
+   * completes on Redisson's I/O thread (a RedisException when Redis failed or timed out).
+   */
+  public CompletionStage<Admission> admitAsync(long userId, long productId, int quantity, long couponId,
+      long nowMillis, int rateLimit, long rateWindowMs) {
     String p = tag(productId);
+    String user = Long.toString(userId);
     List<Object> keys = List.of(saleKey(p), usersKey(p), pendingKey(p), admKey(p), stateKey(p),
-        "seckill:rate:" + p + ":" + userId);
-    List<Object> r = eval("admit", RScript.ReturnType.MULTI, keys, Long.toString(userId),
+        "seckill:rate:" + p + ":" + user);
+    CompletionStage<List<Object>> r = evalAsync("admit", RScript.ReturnType.MULTI, keys, user,
         Integer.toString(quantity), Long.toString(couponId), Long.toString(nowMillis),
         Integer.toString(rateLimit), Long.toString(rateWindowMs), Long.toString(productId));
+    return r.thenApply(AdmissionStore::admission);
+  }
+
+  private static Admission admission(List<Object> r) {
     String code = String.valueOf(r.get(0));
     switch (code) {
       case "OK":
@@ -95,7 +113,12 @@ public final class AdmissionStore {
    * Idempotency key: the orderId (the pending-set entry is removed once).
    */
   public boolean releaseUnpublished(String orderId) {
-    return release(orderId, "drop");
+    return join(releaseUnpublishedAsync(orderId));
+  }
+
+  /** {@link #releaseUnpublished} without waiting; true when this call gave the slots back. */
+  public CompletionStage<Boolean> releaseUnpublishedAsync(String orderId) {
+    return releaseAsync(orderId, "drop");
   }
 
   /**
@@ -107,10 +130,14 @@ public final class AdmissionStore {
   }
 
   private boolean release(String orderId, String mode) {
+    return join(releaseAsync(orderId, mode));
+  }
+
+  private CompletionStage<Boolean> releaseAsync(String orderId, String mode) {
     String p = tag(productOf(orderId));
-    Long r = eval("release", RScript.ReturnType.INTEGER,
+    CompletionStage<Long> r = evalAsync("release", RScript.ReturnType.INTEGER,
         List.of(saleKey(p), usersKey(p), pendingKey(p), admKey(p), stateKey(p)), orderId, mode);
-    return r != null && r == 1L;
+    return r.thenApply(n -> n != null && n == 1L);
   }
 
   /** Marks the admission of a CONFIRMED order final; idempotent per orderId. */
@@ -122,8 +149,13 @@ public final class AdmissionStore {
 
   /** Records that Kafka acknowledged the order's message (A -> Q). */
   public void markQueued(String orderId) {
+    join(markQueuedAsync(orderId));
+  }
+
+  /** {@link #markQueued} without waiting. */
+  public CompletionStage<Long> markQueuedAsync(String orderId) {
     String p = tag(productOf(orderId));
-    eval("queued", RScript.ReturnType.INTEGER, List.of(stateKey(p)), orderId);
+    return evalAsync("queued", RScript.ReturnType.INTEGER, List.of(stateKey(p)), orderId);
   }
 
   /** Opens the sale of {@code productId} with {@code left} slots at {@code priceCents}. */
@@ -224,6 +256,40 @@ public final class AdmissionStore {
       // Redis restarted or ran SCRIPT FLUSH: load once more and retry; the script had not run.
       load(name);
       return script.evalSha(RScript.Mode.READ_WRITE, shas.get(name), type, keys, args);
+    }
+  }
+
+  private <R> CompletionStage<R> evalAsync(String name, RScript.ReturnType type, List<Object> keys, Object... args) {
+    CompletionStage<R> first = script.evalShaAsync(RScript.Mode.READ_WRITE, shas.get(name), type, keys, args);
+    return first.handle((r, e) -> {
+      if (e == null) {
+        return CompletableFuture.completedStage(r);
+      }
+      if (cause(e) instanceof RedisNoScriptException) {
+        // Redis restarted or ran SCRIPT FLUSH: load once more and retry; the script had not run.
+        return script.scriptLoadAsync(sources.get(name)).thenCompose(sha -> {
+          shas.put(name, sha);
+          return script.<R>evalShaAsync(RScript.Mode.READ_WRITE, sha, type, keys, args);
+        });
+      }
+      return CompletableFuture.<R>failedStage(cause(e));
+    }).thenCompose(Function.identity());
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** Waits for {@code stage}, rethrowing a Redis failure as it is (the synchronous callers' contract). */
+  private static <T> T join(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      Throwable c = cause(e);
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw e;
     }
   }
 

@@ -21,7 +21,7 @@ public final class ApiConfig {
   public static final String HTTP_PORT = "api.port";
   /** Largest request body in bytes; bigger ones get 413. */
   public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
-  /** Undertow worker threads: the admission path blocks on Redis and on the Kafka ack. */
+  /** Undertow worker threads: the blocking routes, coupon lookups and Kafka send() (never the ack wait). */
   public static final String HTTP_WORKER_THREADS = "http.worker-threads";
   /** Undertow I/O threads. */
   public static final String HTTP_IO_THREADS = "http.io-threads";
@@ -49,6 +49,12 @@ public final class ApiConfig {
   public static final String KAFKA_MAX_BLOCK_MS = "kafka.max-block-ms";
   /** Producer linger: small batching under load. */
   public static final String KAFKA_LINGER_MS = "kafka.linger-ms";
+  /** Producer batch.size in bytes (per partition). */
+  public static final String KAFKA_BATCH_BYTES = "kafka.batch-bytes";
+  /** Producer compression.type: none, lz4, snappy, zstd or gzip. */
+  public static final String KAFKA_COMPRESSION = "kafka.compression";
+  /** Redisson's Netty I/O threads (they also run the admission callbacks). */
+  public static final String REDIS_NETTY_THREADS = "redis.netty-threads";
   /** order-rpc host. */
   public static final String ORDER_HOST = "order.host";
   /** order-rpc port (env SECKILL_ORDER_GRPC_PORT, as the launcher exports it). */
@@ -237,6 +243,9 @@ public final class ApiConfig {
     check(problems, () -> integer(KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000));
     check(problems, () -> integer(KAFKA_MAX_BLOCK_MS, 100, 600_000));
     check(problems, () -> integer(KAFKA_LINGER_MS, 0, 1000));
+    check(problems, () -> integer(KAFKA_BATCH_BYTES, 1024, 16 << 20));
+    check(problems, () -> oneOf(KAFKA_COMPRESSION, "none", "lz4", "snappy", "zstd", "gzip"));
+    check(problems, () -> integer(REDIS_NETTY_THREADS, 1, 256));
     check(problems, () -> string(ORDER_HOST));
     check(problems, () -> integer(ORDER_PORT, 1, 65535));
     check(problems, () -> string(PRODUCT_HOST));

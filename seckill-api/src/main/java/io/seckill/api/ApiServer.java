@@ -33,7 +33,9 @@ public final class ApiServer implements AutoCloseable {
       this.publisher = publisherOverride != null ? publisherOverride
           : new KafkaOrderPublisher(c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT), c.string(ApiConfig.KAFKA_TOPIC),
               c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000),
-              c.integer(ApiConfig.KAFKA_MAX_BLOCK_MS, 100, 600_000), c.integer(ApiConfig.KAFKA_LINGER_MS, 0, 1000));
+              c.integer(ApiConfig.KAFKA_MAX_BLOCK_MS, 100, 600_000), c.integer(ApiConfig.KAFKA_LINGER_MS, 0, 1000),
+              c.integer(ApiConfig.KAFKA_BATCH_BYTES, 1024, 16 << 20),
+              c.oneOf(ApiConfig.KAFKA_COMPRESSION, "none", "lz4", "snappy", "zstd", "gzip"));
       this.rpc = new GrpcClients(c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT),
           c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT),
           c.integer(ApiConfig.RPC_DEADLINE_MS, 50, 60_000));
@@ -42,8 +44,11 @@ public final class ApiServer implements AutoCloseable {
           : new CouponDiscounts.Jdbc("jdbc:mysql://" + c.string(ApiConfig.DB_HOST) + ":"
               + c.integer(ApiConfig.DB_PORT, 1, 65535) + "/" + c.string(ApiConfig.DB_COUPON_NAME),
               c.string(ApiConfig.DB_USER), c.stringOrEmpty(ApiConfig.DB_PASSWORD));
+      // Kafka reports every send within delivery.timeout.ms; the margin makes a lost callback the only
+      // way to reach this bound, which then answers 504 and gives the slots back.
+      long ackWaitMs = c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) + 2_000L;
       this.admission = new AdmissionService(store, publisher, coupons, c.integer(ApiConfig.RATE_LIMIT, 0, 1_000_000),
-          c.integer(ApiConfig.RATE_WINDOW_MS, 1, 3_600_000));
+          c.integer(ApiConfig.RATE_WINDOW_MS, 1, 3_600_000), ackWaitMs);
       this.metrics = new ApiMetrics(admission::soldOutFlags);
       admission.metrics(metrics);
       this.reconciler = new Reconciler(store, rpc, admission, metrics, c.integer(ApiConfig.RECONCILE_MIN_AGE_MS, 0, 3_600_000),
@@ -122,6 +127,7 @@ public final class ApiServer implements AutoCloseable {
     Config rc = new Config();
     String password = c.stringOrEmpty(ApiConfig.REDIS_PASSWORD);
     int pool = c.integer(ApiConfig.REDIS_POOL_SIZE, 1, 1024);
+    rc.setNettyThreads(c.integer(ApiConfig.REDIS_NETTY_THREADS, 1, 256));
     rc.useSingleServer()
         .setAddress("redis://" + c.string(ApiConfig.REDIS_HOST) + ":" + c.integer(ApiConfig.REDIS_PORT, 1, 65535))
         .setPassword(password.isEmpty() ? null : password)

@@ -9,25 +9,26 @@ import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
-import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.SameThreadExecutor;
+import io.undertow.io.Receiver;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP routes. Each handler runs on an Undertow worker thread (the admission path blocks on
- * Redis and on the Kafka ack) and answers JSON; errors carry {@code error}, {@code reason} or
+ * The HTTP routes. Admission runs asynchronously from the I/O thread (no thread waits on Redis or
+ * Kafka); the other routes run on an Undertow worker thread. All answer JSON; errors carry {@code error}, {@code reason} or
  * {@code field} and a {@code message}.
  */
 public final class HttpApi {
@@ -61,18 +62,23 @@ public final class HttpApi {
 
   /** The root handler. */
   public HttpHandler handler() {
-    RoutingHandler routes = Handlers.routing()
-        .post("/api/v1/seckill/orders", timed("admit", this::admit))
-        .get("/api/v1/orders/{orderId}", timed("order", this::order))
-        .post("/api/v1/admin/sales/open-all", timed("admin", admin(this::openAll)))
-        .post("/api/v1/admin/sales/{productId}/open", timed("admin", admin(this::open)))
-        .post("/api/v1/admin/sales/{productId}/close", timed("admin", admin(this::close)))
-        .get("/api/v1/admin/sales/{productId}", timed("admin", admin(this::sale)))
-        .get("/health", timed("health", this::health))
-        .get("/metrics", this::metrics)
+    // Admission runs on the I/O thread and never blocks it (async body read, Redis and Kafka through
+    // callbacks); the other routes are rare and call blocking clients, so they get a worker thread.
+    return Handlers.routing()
+        .post("/api/v1/seckill/orders", this::admit)
+        .get("/api/v1/orders/{orderId}", blocking(timed("order", this::order)))
+        .post("/api/v1/admin/sales/open-all", blocking(timed("admin", admin(this::openAll))))
+        .post("/api/v1/admin/sales/{productId}/open", blocking(timed("admin", admin(this::open))))
+        .post("/api/v1/admin/sales/{productId}/close", blocking(timed("admin", admin(this::close))))
+        .get("/api/v1/admin/sales/{productId}", blocking(timed("admin", admin(this::sale))))
+        .get("/health", blocking(timed("health", this::health)))
+        .get("/metrics", blocking(this::metrics))
         .setFallbackHandler(ex -> error(ex, 404, "NOT_FOUND", "no such route: " + ex.getRequestPath()))
         .setInvalidMethodHandler(ex -> error(ex, 405, "METHOD_NOT_ALLOWED", ex.getRequestMethod() + " not allowed here"));
-    return new BlockingHandler(routes);
+  }
+
+  private static HttpHandler blocking(HttpHandler h) {
+    return new BlockingHandler(h);
   }
 
   private interface Route {
@@ -84,10 +90,6 @@ public final class HttpApi {
       long start = System.nanoTime();
       try {
         route.handle(ex);
-      } catch (RequestTooBigException e) {
-        // Undertow drains the unread rest up to MAX_ENTITY_SIZE (so the client reads this answer
-        // instead of a reset) and closes the connection beyond it.
-        error(ex, 413, "TOO_LARGE", "body larger than " + maxBodyBytes + " bytes");
       } catch (Exception e) {
         log.warn("{} {} failed", ex.getRequestMethod(), ex.getRequestPath(), e);
         if (!ex.isResponseStarted()) {
@@ -99,14 +101,40 @@ public final class HttpApi {
     };
   }
 
-  private void admit(HttpServerExchange ex) throws IOException {
-    byte[] body;
-    try {
-      body = readBody(ex);
-    } catch (RequestTooBigException e) {
-      metrics.admission("too_large");
-      throw e;
+  /**
+   * {@code POST /api/v1/seckill/orders}, on the I/O thread. The body is read without blocking (at most
+   * {@code maxBodyBytes}, else 413), then the exchange is dispatched so it stays open, and it is ended
+   * from whichever thread completes the admission (Redisson's, the Kafka producer's or the ack timer's).
+   */
+  private void admit(HttpServerExchange ex) {
+    long start = System.nanoTime();
+    if (ex.getRequestContentLength() > maxBodyBytes) {
+      tooLarge(ex, start);
+      return;
     }
+    Receiver receiver = ex.getRequestReceiver();
+    receiver.setMaxBufferSize(maxBodyBytes);
+    receiver.receiveFullBytes((e, body) -> admitBody(e, body, start), (e, err) -> {
+      if (err instanceof Receiver.RequestToLargeException || err instanceof RequestTooBigException) {
+        // Undertow drains the unread rest up to MAX_ENTITY_SIZE (so the client reads this answer
+        // instead of a reset) and closes the connection beyond it.
+        tooLarge(e, start);
+      } else {
+        // The client went away or sent a broken body: nobody to answer.
+        log.debug("admission body not read: {}", err.toString());
+        e.endExchange();
+        metrics.observe("admit", start);
+      }
+    });
+  }
+
+  private void tooLarge(HttpServerExchange ex, long start) {
+    metrics.admission("too_large");
+    error(ex, 413, "TOO_LARGE", "body larger than " + maxBodyBytes + " bytes");
+    metrics.observe("admit", start);
+  }
+
+  private void admitBody(HttpServerExchange ex, byte[] body, long start) {
     AdmissionRequest req;
     try {
       req = AdmissionRequest.parse(body, maxQuantity);
@@ -117,25 +145,58 @@ public final class HttpApi {
       n.put("field", e.field());
       n.put("message", e.getMessage());
       send(ex, 400, n);
+      metrics.observe("admit", start);
       return;
     }
-    AdmissionService.Decision d = admission.admit(req.userId(), req.productId(), req.quantity(), req.couponId());
-    ObjectNode n = JSON.createObjectNode();
-    if (d.status() == 202) {
-      n.put("orderId", d.orderId());
-      n.put("status", "QUEUED");
-    } else {
-      n.put("error", d.reason());
-      n.put("reason", d.reason());
-      n.put("message", d.message());
-      if (d.orderId() != null) {
-        n.put("orderId", d.orderId());
-      }
-      if (d.status() == 429 || d.status() == 503) {
-        ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-      }
+    CompletableFuture<AdmissionService.Decision> decision;
+    try {
+      decision = admission.admitAsync(req.userId(), req.productId(), req.quantity(), req.couponId(),
+          ex.getConnection().getWorker());
+    } catch (RuntimeException e) {
+      decision = CompletableFuture.failedFuture(e);
     }
-    send(ex, d.status(), n);
+    if (decision.isDone()) {
+      // Answered without Redis (the sold-out flag): still on the I/O thread, inside the call.
+      answer(ex, decision, start);
+      return;
+    }
+    final CompletableFuture<AdmissionService.Decision> d = decision;
+    // Keeps the exchange open after this call returns; the answer comes from a callback.
+    ex.dispatch(SameThreadExecutor.INSTANCE, () -> d.whenComplete((r, e) -> answer(ex, d, start)));
+  }
+
+  private void answer(HttpServerExchange ex, CompletableFuture<AdmissionService.Decision> decision, long start) {
+    try {
+      AdmissionService.Decision d;
+      try {
+        d = decision.join();
+      } catch (RuntimeException e) {
+        log.warn("POST /api/v1/seckill/orders failed", e);
+        error(ex, 503, "UNAVAILABLE", "temporarily unavailable: " + e.getClass().getSimpleName());
+        return;
+      }
+      ObjectNode n = JSON.createObjectNode();
+      if (d.status() == 202) {
+        n.put("orderId", d.orderId());
+        n.put("status", "QUEUED");
+      } else {
+        n.put("error", d.reason());
+        n.put("reason", d.reason());
+        n.put("message", d.message());
+        if (d.orderId() != null) {
+          n.put("orderId", d.orderId());
+        }
+        if (d.status() == 429 || d.status() == 503 || d.status() == 504) {
+          ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+        }
+      }
+      send(ex, d.status(), n);
+    } catch (RuntimeException e) {
+      log.warn("could not answer an admission", e);
+      ex.endExchange();
+    } finally {
+      metrics.observe("admit", start);
+    }
   }
 
   private void order(HttpServerExchange ex) throws IOException {
@@ -324,28 +385,6 @@ public final class HttpApi {
     return null;
   }
 
-  /**
-   * Reads the body up to the limit. A declared length over it is refused before reading; a chunked
-   * body is cut at limit + 1 bytes (Undertow's MAX_ENTITY_SIZE stops the rest).
-   */
-  private byte[] readBody(HttpServerExchange ex) throws IOException {
-    long declared = ex.getRequestContentLength();
-    if (declared > maxBodyBytes) {
-      throw new RequestTooBigException();
-    }
-    InputStream in = ex.getInputStream();
-    byte[] buf = new byte[maxBodyBytes + 1];
-    int n = 0;
-    int r;
-    while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-      n += r;
-    }
-    if (n > maxBodyBytes) {
-      throw new RequestTooBigException();
-    }
-    return java.util.Arrays.copyOf(buf, n);
-  }
-
   private static String param(HttpServerExchange ex, String name) {
     Deque<String> v = ex.getPathParameters().get(name);
     if (v == null || v.isEmpty()) {
@@ -359,16 +398,22 @@ public final class HttpApi {
     return v == null || v.isEmpty() ? null : v.getFirst();
   }
 
-  private static void error(HttpServerExchange ex, int status, String error, String message) throws IOException {
+  private static void error(HttpServerExchange ex, int status, String error, String message) {
     ObjectNode n = JSON.createObjectNode();
     n.put("error", error);
     n.put("message", message);
     send(ex, status, n);
   }
 
-  private static void send(HttpServerExchange ex, int status, Object body) throws IOException {
+  private static void send(HttpServerExchange ex, int status, Object body) {
+    String text;
+    try {
+      text = JSON.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise an answer", e);
+    }
     ex.setStatusCode(status);
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    ex.getResponseSender().send(JSON.writeValueAsString(body), StandardCharsets.UTF_8);
+    ex.getResponseSender().send(text, StandardCharsets.UTF_8);
   }
 }

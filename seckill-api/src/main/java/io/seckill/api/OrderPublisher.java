@@ -1,12 +1,16 @@
 package io.seckill.api;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Writes an admitted order to the queue the consumer reads. */
 public interface OrderPublisher extends AutoCloseable {
   /**
-   * Publishes {@code order} and returns once the broker acknowledged it; throws when it did not, in
-   * which case the message was not written. Idempotency key: the orderId (the record key).
+   * Starts publishing {@code order} and returns at once (or after the bounded wait for the broker's
+   * metadata): the future completes when the broker acknowledged the message, or exceptionally with a
+   * {@link PublishException} when it did not, in which case the message was not written. It never
+   * throws itself. Idempotency key: the orderId (the record key).
    */
-  void publish(OrderMessage order) throws PublishException;
+  CompletableFuture<Void> publish(OrderMessage order);
 
   /** Flushes and closes. */
   @Override

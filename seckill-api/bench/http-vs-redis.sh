@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# HTTP admission through the running seckill-api (wrk, fresh buyer per request) against the same
+# admit.lua run by redis-benchmark (EVALSHA, same keys and args) on the same Redis.
+#
+# Usage (from the repo root, stack up, inside the stack lock):
+#   flock -o /tmp/seckill-stack.lock seckill-api/bench/http-vs-redis.sh [seconds=15] [connections=64]
+# (-o, and the restarts below close fds 3-9: a daemon started with the lock's descriptor would hold
+# the lock for as long as it runs.)
+#
+# For the run it restarts seckill-api with its orders going to topic seckill.api.bench (no consumer
+# reads it, so the pipeline is not flooded) and the reconciler off, inserts a bench product
+# (id >= 3,950,000) with 10,000,000 units into seckill_product, opens its sale through the admin
+# endpoint, runs wrk (5 s warm-up, then the measured run), then redis-benchmark; afterwards it
+# restarts seckill-api with its normal settings and removes the product's row and Redis keys.
+set -euo pipefail
+for fd in 3 4 5 6 7 8 9; do eval "exec ${fd}>&-"; done
+cd "$(dirname "$0")/../.."
+SECS=${1:-15}
+CONNS=${2:-64}
+REDIS_PORT=${SECKILL_REDIS_PORT:-6379}
+API=http://127.0.0.1:${SECKILL_API_PORT:-8080}
+DB=(mysql -h127.0.0.1 -P"${SECKILL_DB_PORT:-3306}" -u"${SECKILL_DB_USER:-seckill}" -p"${SECKILL_DB_PASSWORD:-seckill}" seckill_product)
+P=$((3950000 + (RANDOM * 32768 + RANDOM) % 1000000))
+STOCK=10000000
+BENCH_TOPIC=seckill.api.bench
+KAFKA_LIBS=${SECKILL_TOOLS_DIR:-$HOME/.cache/seckill/tools}/kafka-4.3.1/libs
+
+cleanup() {
+  ./seckill restart seckill-api >/dev/null || echo "restart of seckill-api with its normal settings FAILED" >&2
+  redis-cli -p "$REDIS_PORT" --scan --pattern "seckill:*{$P}*" | xargs -r -n 500 redis-cli -p "$REDIS_PORT" del >/dev/null
+  redis-cli -p "$REDIS_PORT" srem seckill:sales "$P" >/dev/null
+  "${DB[@]}" -e "DELETE FROM product WHERE id = $P" 2>/dev/null
+}
+trap cleanup EXIT
+
+java -cp "${KAFKA_LIBS}/*:.stack/classes" EnsureTopics 127.0.0.1:${SECKILL_KAFKA_PORT:-9092} "${BENCH_TOPIC}:6" >/dev/null 2>&1
+"${DB[@]}" -e "INSERT INTO product (id, name, price_cents, initial_stock, available) VALUES ($P, 'http bench', 1000, $STOCK, $STOCK)" 2>/dev/null
+SECKILL_API_KAFKA_TOPIC=$BENCH_TOPIC SECKILL_API_RECONCILE_INTERVAL_MS=0 ./seckill restart seckill-api >/dev/null
+curl -sf -XPOST "$API/api/v1/admin/sales/$P/open" >/dev/null
+
+admitted() { curl -s "$API/metrics" | awk '/^seckill_api_admissions_total\{outcome="admitted"\}/ {printf "%d", $2}'; }
+echo "product $P, stock $STOCK, $CONNS connections, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+WRK_PRODUCT=$P WRK_SALT=1 wrk -t2 -c"$CONNS" -d5s -s seckill-api/bench/wrk-admit.lua "$API" >/dev/null
+before=$(admitted)
+WRK_PRODUCT=$P WRK_SALT=2 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s seckill-api/bench/wrk-admit.lua "$API" | tee /tmp/wrk-admit.out \
+  | grep -E '^wrk:|Non-2xx|Socket errors' || true
+after=$(admitted)
+echo "http: admitted (202) during the run: $((after - before)) = $(( (after - before) / SECS ))/s"
+
+SHA=$(redis-cli -p "$REDIS_PORT" script load "$(cat seckill-api/src/main/resources/lua/admit.lua)")
+N=$((SECS * 30000))
+redis-benchmark -p "$REDIS_PORT" -c "$CONNS" -n "$N" -r 1000000000 -q \
+  EVALSHA "$SHA" 6 "seckill:sale:{$P}" "seckill:users:{$P}" "seckill:pending:{$P}" "seckill:adm:{$P}" \
+  "seckill:state:{$P}" "seckill:rate:{$P}:__rand_int__" __rand_int__ 1 0 "$(date +%s%3N)" 10 1000 "$P" \
+  | tr '\r' '\n' | grep -v '^$' | tail -1
+echo "left after both runs: $(redis-cli -p "$REDIS_PORT" hget "seckill:sale:{$P}" left)"

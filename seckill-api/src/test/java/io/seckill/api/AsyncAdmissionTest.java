@@ -1,0 +1,189 @@
+package io.seckill.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * The asynchronous admission path over real Redis with a scripted publisher: an ack that fails in
+ * its callback, one that never comes (the ack wait expires: 504, slots back exactly once, a late
+ * answer changes nothing), and many slow acks served by two worker threads.
+ */
+class AsyncAdmissionTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static RedissonClient redis;
+  private static ScheduledExecutorService timer;
+
+  /** A publisher whose acks the test completes: {@code publish} only records the message. */
+  private static final class HeldPublisher implements OrderPublisher {
+    final ConcurrentLinkedQueue<OrderMessage> sent = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<CompletableFuture<Void>> acks = new ConcurrentLinkedQueue<>();
+    volatile long ackAfterMs = -1;
+    volatile boolean fail;
+
+    @Override
+    public CompletableFuture<Void> publish(OrderMessage order) {
+      sent.add(order);
+      CompletableFuture<Void> ack = new CompletableFuture<>();
+      acks.add(ack);
+      if (ackAfterMs >= 0) {
+        // The answer comes later from another thread, as the Kafka producer's callback does.
+        timer.schedule(() -> {
+          if (fail) {
+            ack.completeExceptionally(new PublishException("broker refused", new RuntimeException("NOT_ENOUGH_REPLICAS")));
+          } else {
+            ack.complete(null);
+          }
+        }, ackAfterMs, TimeUnit.MILLISECONDS);
+      }
+      return ack;
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
+    redis = TestStack.redis();
+    timer = Executors.newSingleThreadScheduledExecutor();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    if (redis != null) {
+      redis.shutdown();
+    }
+  }
+
+  private static ApiServer server(HeldPublisher publisher, Map<String, String> overrides) {
+    return ApiServer.start(TestStack.config(overrides), publisher);
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  private static HttpResponse<String> order(ApiServer s, long user, long product, int quantity) throws Exception {
+    return TestStack.post(s.port(), "/api/v1/seckill/orders", TestStack.order(user, product, quantity, 0));
+  }
+
+  @Test
+  void anAckFailingInItsCallbackMeans503AndTheSlotsBack() throws Exception {
+    long product = TestStack.testProductId();
+    HeldPublisher kafka = new HeldPublisher();
+    kafka.ackAfterMs = 50;
+    kafka.fail = true;
+    try (ApiServer s = server(kafka, Map.of())) {
+      s.store().openSale(product, 3, 900, 3, System.currentTimeMillis());
+      HttpResponse<String> r = order(s, 7, product, 3);
+      assertEquals(503, r.statusCode(), r.body());
+      assertEquals("QUEUE_UNAVAILABLE", json(r).get("reason").asText());
+      assertTrue(r.headers().firstValue("Retry-After").isPresent());
+      assertEquals(1, kafka.sent.size());
+      assertEquals(3, s.store().sale(product).orElseThrow().left(), "all slots back");
+      assertTrue(s.store().pending(product, Long.MAX_VALUE, 10).isEmpty());
+      assertEquals(0, redis.getMap("seckill:users:{" + product + "}").size(), "the user's mark is back");
+      assertTrue(s.store().record(kafka.sent.peek().orderId()).isEmpty(), "the admission record is dropped");
+      assertFalse(s.admission().isFlaggedSoldOut(product));
+      assertEquals(1.0, s.metrics().admissionCount("queue_unavailable"));
+
+      // The same buyer can try again, and an ack that succeeds admits them.
+      kafka.fail = false;
+      HttpResponse<String> again = order(s, 7, product, 3);
+      assertEquals(202, again.statusCode(), again.body());
+      assertEquals('Q', s.store().record(json(again).get("orderId").asText()).orElseThrow().state());
+      assertEquals(0, s.store().sale(product).orElseThrow().left());
+    } finally {
+      TestStack.cleanRedis(redis, product);
+    }
+  }
+
+  @Test
+  void anAckThatNeverComesMeans504AndTheSlotsBackExactlyOnce() throws Exception {
+    long product = TestStack.testProductId();
+    HeldPublisher kafka = new HeldPublisher(); // never answers by itself
+    // delivery timeout 1000 ms: the API gives up waiting after 1000 + 2000 ms.
+    try (ApiServer s = server(kafka, Map.of(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, "1000"))) {
+      s.store().openSale(product, 2, 900, 2, System.currentTimeMillis());
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = order(s, 8, product, 2);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(504, r.statusCode(), r.body());
+      assertEquals("QUEUE_TIMEOUT", json(r).get("reason").asText());
+      assertTrue(tookMs >= 2900 && tookMs < 10_000, "answered after the ack wait, took " + tookMs + " ms");
+      assertEquals(2, s.store().sale(product).orElseThrow().left(), "slots back");
+      assertEquals(0, redis.getMap("seckill:users:{" + product + "}").size(), "mark back");
+      CompletableFuture<Void> lateAck = kafka.acks.poll();
+
+      // Someone else takes one slot; then the first send answers late, as a failure: nothing is
+      // given back a second time (the other buyer's slot stays taken) and no outcome is counted again.
+      kafka.ackAfterMs = 0;
+      HttpResponse<String> other = order(s, 9, product, 1);
+      assertEquals(202, other.statusCode(), other.body());
+      lateAck.completeExceptionally(new OrderPublisher.PublishException("expired", new RuntimeException()));
+      Thread.sleep(300);
+      assertEquals(1, s.store().sale(product).orElseThrow().left());
+      assertEquals(1, redis.getMap("seckill:users:{" + product + "}").size());
+      assertEquals(1.0, s.metrics().admissionCount("queue_timeout"));
+      assertEquals(0.0, s.metrics().admissionCount("queue_unavailable"));
+      assertEquals(1.0, s.metrics().admissionCount("admitted"));
+    } finally {
+      TestStack.cleanRedis(redis, product);
+    }
+  }
+
+  @Test
+  void slowAcksDoNotHoldWorkerThreads() throws Exception {
+    long product = TestStack.testProductId();
+    HeldPublisher kafka = new HeldPublisher();
+    kafka.ackAfterMs = 1000;
+    int buyers = 100;
+    // Two worker threads: a request that held one while waiting 1 s for its ack would make 100
+    // buyers take 50 s; asynchronously they all wait for their acks at the same time.
+    try (ApiServer s = server(kafka, Map.of(ApiConfig.HTTP_WORKER_THREADS, "2"))) {
+      s.store().openSale(product, buyers, 900, buyers, System.currentTimeMillis());
+      ExecutorService clients = Executors.newFixedThreadPool(buyers);
+      try {
+        long t0 = System.nanoTime();
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int u = 1; u <= buyers; u++) {
+          long user = u;
+          answers.add(clients.submit(() -> order(s, user, product, 1)));
+        }
+        for (Future<HttpResponse<String>> a : answers) {
+          HttpResponse<String> r = a.get(60, TimeUnit.SECONDS);
+          assertEquals(202, r.statusCode(), r.body());
+        }
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(tookMs < 15_000, buyers + " buyers with 1 s acks took " + tookMs + " ms");
+      } finally {
+        clients.shutdownNow();
+      }
+      assertEquals(0, s.store().sale(product).orElseThrow().left());
+      assertEquals(buyers, kafka.sent.size());
+      assertEquals((double) buyers, s.metrics().admissionCount("admitted"));
+    } finally {
+      TestStack.cleanRedis(redis, product);
+    }
+  }
+}
