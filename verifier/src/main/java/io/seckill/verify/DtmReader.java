@@ -47,18 +47,24 @@ public final class DtmReader implements AutoCloseable {
   /** The statuses of a global transaction that is not finished yet. */
   public static final List<String> UNFINISHED = List.of("prepared", "submitted", "aborting");
   private static final int PAGE = 500;
-  /** A scan that keeps returning positions is cut off here rather than looping forever. */
-  private static final int MAX_PAGES = 10_000;
+  /** A scan that keeps returning positions is cut off here (5,000,000 rows) rather than looping forever. */
+  static final int MAX_PAGES = 10_000;
 
   private final String base;
   private final Duration timeout;
   private final int concurrency;
+  private final int maxPages;
   private final ExecutorService executor;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
   /** Talks to DTM at {@code base} (http://host:port), at most {@code concurrency} requests at once. */
   public DtmReader(String base, int concurrency, Duration timeout) {
+    this(base, concurrency, timeout, MAX_PAGES);
+  }
+
+  DtmReader(String base, int concurrency, Duration timeout, int maxPages) {
+    this.maxPages = maxPages;
     this.base = base;
     this.timeout = timeout;
     this.concurrency = concurrency;
@@ -85,8 +91,8 @@ public final class DtmReader implements AutoCloseable {
     for (String status : UNFINISHED) {
       String position = "";
       for (int page = 0; ; page++) {
-        if (page == MAX_PAGES) {
-          throw new IOException("DTM's scan of status " + status + " did not end within " + MAX_PAGES + " pages");
+        if (page == maxPages) {
+          throw new IOException("DTM's scan of status " + status + " did not end within " + maxPages + " pages");
         }
         JsonNode r = get("/api/dtmsvr/all?status=" + status + "&limit=" + PAGE + "&position=" + enc(position));
         for (JsonNode t : r.path("transactions")) {
