@@ -118,7 +118,16 @@ spawn() {
     mv -f "$log" "${log}.1"
   fi
   printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$part" >> "$log"
-  setsid "$@" >> "$log" 2>&1 < /dev/null &
+  # The daemon gets no descriptor of its caller but the three it is given: started under
+  # `flock /tmp/seckill-stack.lock ./seckill restart ...`, it would otherwise inherit the lock's
+  # descriptor and hold the lock for its whole life, blocking every later flock on it.
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)) && [[ -e /proc/self/fd/$fd ]]; then eval "exec ${fd}>&-"; fi
+    done
+    exec setsid "$@" >> "$log" 2>&1 < /dev/null
+  ) &
   echo $! > "$(pid_file "$part")"
 }
 
