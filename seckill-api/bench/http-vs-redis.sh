@@ -10,8 +10,9 @@
 # For the run it restarts seckill-api with its orders going to topic seckill.api.bench (no consumer
 # reads it, so the pipeline is not flooded) and the reconciler off, inserts a bench product
 # (id >= 3,950,000) with 10,000,000 units into seckill_product, opens its sale through the admin
-# endpoint, runs wrk (5 s warm-up, then the measured run), then redis-benchmark; afterwards it
+# endpoint, runs wrk (2 x 10 s warm-up: the JIT is still busy after 10 s, then the measured run), then redis-benchmark; afterwards it
 # restarts seckill-api with its normal settings and removes the product's row and Redis keys.
+# SECKILL_API_* variables in the environment apply to the measured API only (e.g. to try a setting).
 set -euo pipefail
 for fd in 3 4 5 6 7 8 9; do eval "exec ${fd}>&-"; done
 cd "$(dirname "$0")/../.."
@@ -26,7 +27,8 @@ BENCH_TOPIC=seckill.api.bench
 KAFKA_LIBS=${SECKILL_TOOLS_DIR:-$HOME/.cache/seckill/tools}/kafka-4.3.1/libs
 
 cleanup() {
-  ./seckill restart seckill-api >/dev/null || echo "restart of seckill-api with its normal settings FAILED" >&2
+  # shellcheck disable=SC2046
+  env $(env | grep -o '^SECKILL_API_[A-Z0-9_]*' | sed 's/^/-u /') ./seckill restart seckill-api >/dev/null || echo "restart of seckill-api with its normal settings FAILED" >&2
   redis-cli -p "$REDIS_PORT" --scan --pattern "seckill:*{$P}*" | xargs -r -n 500 redis-cli -p "$REDIS_PORT" del >/dev/null
   redis-cli -p "$REDIS_PORT" srem seckill:sales "$P" >/dev/null
   "${DB[@]}" -e "DELETE FROM product WHERE id = $P" 2>/dev/null
@@ -40,8 +42,13 @@ curl -sf -XPOST "$API/api/v1/admin/sales/$P/open" >/dev/null
 
 admitted() { curl -s "$API/metrics" | awk '/^seckill_api_admissions_total\{outcome="admitted"\}/ {printf "%d", $2}'; }
 echo "product $P, stock $STOCK, $CONNS connections, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-WRK_PRODUCT=$P WRK_SALT=1 wrk -t2 -c"$CONNS" -d5s -s seckill-api/bench/wrk-admit.lua "$API" >/dev/null
+for salt in 1 3; do WRK_PRODUCT=$P WRK_SALT=$salt wrk -t2 -c"$CONNS" -d10s -s seckill-api/bench/wrk-admit.lua "$API" >/dev/null; done
 before=$(admitted)
+if [[ -n "${JFR_OUT:-}" ]]; then
+  # Optional profile of the measured run: JFR_OUT=/tmp/api.jfr
+  jcmd "$(cat .stack/run/seckill-api.pid)" JFR.start duration="$((SECS - 2))s" filename="$JFR_OUT" settings=profile >/dev/null
+  (sleep $((SECS / 2)); top -b -n1 -w 200 | head -25 > "${JFR_OUT%.jfr}.top") &
+fi
 WRK_PRODUCT=$P WRK_SALT=2 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s seckill-api/bench/wrk-admit.lua "$API" | tee /tmp/wrk-admit.out \
   | grep -E '^wrk:|Non-2xx|Socket errors' || true
 after=$(admitted)

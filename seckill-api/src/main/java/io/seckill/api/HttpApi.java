@@ -16,6 +16,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Deque;
@@ -175,11 +176,16 @@ public final class HttpApi {
         error(ex, 503, "UNAVAILABLE", "temporarily unavailable: " + e.getClass().getSimpleName());
         return;
       }
-      ObjectNode n = JSON.createObjectNode();
       if (d.status() == 202) {
-        n.put("orderId", d.orderId());
-        n.put("status", "QUEUED");
-      } else {
+        // The common answer, written without a tree; an orderId is [A-Za-z0-9_-] only (admit.lua).
+        ex.setStatusCode(202);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send(ByteBuffer.wrap(("{\"orderId\":\"" + d.orderId() + "\",\"status\":\"QUEUED\"}")
+            .getBytes(StandardCharsets.US_ASCII)));
+        return;
+      }
+      ObjectNode n = JSON.createObjectNode();
+      {
         n.put("error", d.reason());
         n.put("reason", d.reason());
         n.put("message", d.message());
