@@ -141,7 +141,7 @@ public final class BenchMain {
   }
 
   /** In-flight levels the ceiling probes (the best is kept). */
-  static final List<Integer> CEILING_LEVELS = List.of(16, 32, 64, 128);
+  static final List<Integer> CEILING_LEVELS = List.of(16, 32, 64, 128, 256);
 
   /**
    * DTM's ceiling on {@code store}: read from the invocation's cache file when an earlier scenario of
