@@ -17,14 +17,16 @@ dtm_write_conf() {
   local file=$1 store
   case "$SECKILL_DTM_STORE" in
     mysql)
+      # A few dozen connections keep 2 cores' MariaDB busy; idle = open, or Go's pool closes and
+      # reopens connections under every burst.
       store="  Driver: 'mysql'
   Host: '127.0.0.1'
   Port: ${SECKILL_DB_PORT}
   User: $(yaml_quote "$SECKILL_DB_USER")
   Password: $(yaml_quote "$SECKILL_DB_PASSWORD")
   Db: 'dtm'
-  MaxOpenConns: 100
-  MaxIdleConns: 50
+  MaxOpenConns: 32
+  MaxIdleConns: 32
   ConnMaxLifeTime: 5" ;;
     redis)
       store="  Driver: 'redis'

@@ -13,8 +13,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +42,26 @@ public final class BranchServer {
     this.resources = resources;
   }
 
-  /** A TCP server builder on {@code grpc.host:grpc.port} (127.0.0.1 unless configured otherwise). */
+  /**
+   * A TCP server builder on {@code grpc.host:grpc.port} (127.0.0.1 unless configured otherwise)
+   * whose calls run on a fixed pool of {@code grpc.executor-threads} daemon threads. grpc-java's
+   * default is an unbounded cached pool: under a burst every blocking JDBC call got a thread of its
+   * own (hundreds per service), and the machine spent its time switching between them.
+   */
   public static ServerBuilder<?> tcpBuilder(ServiceConfig config) {
     return NettyServerBuilder.forAddress(new InetSocketAddress(
-        config.string(ServiceConfig.GRPC_HOST), config.integer(ServiceConfig.GRPC_PORT, 0, 65535)));
+            config.string(ServiceConfig.GRPC_HOST), config.integer(ServiceConfig.GRPC_PORT, 0, 65535)))
+        .executor(callExecutor(config.integer(ServiceConfig.GRPC_EXECUTOR_THREADS, 1, 500)));
+  }
+
+  /** {@code threads} daemon threads named {@code call-N}; a burst waits in the queue for one. */
+  static ExecutorService callExecutor(int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "call-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ package io.seckill.runtime;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
@@ -35,8 +36,10 @@ public final class Database implements AutoCloseable {
     // Below DTM's 3 s branch deadline: a starved pool answers UNAVAILABLE in time for DTM to retry.
     hc.setConnectionTimeout(config.integer(ServiceConfig.DB_CONNECTION_TIMEOUT_MS, 250, 600_000));
     hc.setInitializationFailTimeout(config.integer(ServiceConfig.DB_STARTUP_WAIT_MS, 1, 600_000));
-    // MyBatis switches autocommit off per transaction; the pool's default stays on for plain reads.
-    hc.setAutoCommit(true);
+    // Every unit of work is a local transaction (the barrier and its business SQL), so connections
+    // stay in manual-commit mode: switching autocommit off and on again around each transaction cost
+    // two extra round trips per branch call (with useLocalSessionState the driver skips a no-op switch).
+    hc.setAutoCommit(false);
     HikariDataSource pool = new HikariDataSource(hc);
     try {
       return new Database(pool, sessionFactory(pool, mappers));
@@ -56,7 +59,13 @@ public final class Database implements AutoCloseable {
 
   /** A MyBatis session factory over {@code dataSource} with the given annotated mappers. */
   public static SqlSessionFactory sessionFactory(DataSource dataSource, Class<?>... mappers) {
-    Configuration configuration = new Configuration(new Environment("service", new JdbcTransactionFactory(), dataSource));
+    JdbcTransactionFactory transactions = new JdbcTransactionFactory();
+    // Connections come from the pool in manual-commit mode and go back to it so; MyBatis must not
+    // switch autocommit on when a session closes (the pool rolls back anything left uncommitted).
+    Properties props = new Properties();
+    props.setProperty("skipSetAutoCommitOnClose", "true");
+    transactions.setProperties(props);
+    Configuration configuration = new Configuration(new Environment("service", transactions, dataSource));
     configuration.setMapUnderscoreToCamelCase(true);
     for (Class<?> mapper : mappers) {
       configuration.addMapper(mapper);

@@ -31,6 +31,11 @@ public final class ServiceConfig {
   public static final String GRPC_MAX_INBOUND_BYTES = "grpc.max-inbound-message-bytes";
   /** How long a stopping server waits for in-flight calls. */
   public static final String GRPC_SHUTDOWN_GRACE_SECONDS = "grpc.shutdown-grace-seconds";
+  /**
+   * Threads that run the service's calls (each holds a pooled connection while it works): a fixed
+   * pool, so a burst queues instead of starting a thread per blocking JDBC call.
+   */
+  public static final String GRPC_EXECUTOR_THREADS = "grpc.executor-threads";
   /** MariaDB host. */
   public static final String DB_HOST = "db.host";
   /** MariaDB port. */
@@ -155,6 +160,7 @@ public final class ServiceConfig {
     check(problems, () -> integer(GRPC_PORT, 0, 65535));
     check(problems, () -> integer(GRPC_MAX_INBOUND_BYTES, 1024, 64 * 1024 * 1024));
     check(problems, () -> integer(GRPC_SHUTDOWN_GRACE_SECONDS, 0, 600));
+    check(problems, () -> integer(GRPC_EXECUTOR_THREADS, 1, 500));
     check(problems, () -> string(DB_HOST));
     check(problems, () -> integer(DB_PORT, 1, 65535));
     check(problems, () -> string(DB_NAME));

@@ -45,7 +45,11 @@ public final class TestDatabase implements AutoCloseable {
   /** Runs one parameterized statement; returns the affected row count. */
   public int update(String sql, Object... args) {
     try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
-      return ps.executeUpdate();
+      int n = ps.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit(); // the service's pool hands out manual-commit connections
+      }
+      return n;
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
     }
