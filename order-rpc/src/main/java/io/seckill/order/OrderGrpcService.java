@@ -3,10 +3,12 @@ package io.seckill.order;
 import com.google.protobuf.Empty;
 import io.grpc.stub.StreamObserver;
 import io.seckill.proto.order.GetOrderRequest;
+import io.seckill.proto.order.GetOrderStatusesRequest;
 import io.seckill.proto.order.Order;
 import io.seckill.proto.order.OrderRequest;
 import io.seckill.proto.order.OrderServiceGrpc;
 import io.seckill.proto.order.OrderStatus;
+import io.seckill.proto.order.OrderStatuses;
 import io.seckill.proto.order.RecordCancellationRequest;
 import io.seckill.runtime.Replies;
 import io.seckill.runtime.Requests;
@@ -47,6 +49,16 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
   @Override
   public void recordCancellation(RecordCancellationRequest request, StreamObserver<Order> reply) {
     Replies.read(reply, () -> toProto(orders.recordCancellation(request.getOrder(), request.getReason())));
+  }
+
+  /** Not a TCC branch: a batched read of order statuses. */
+  @Override
+  public void getOrderStatuses(GetOrderStatusesRequest request, StreamObserver<OrderStatuses> reply) {
+    Replies.read(reply, () -> {
+      OrderStatuses.Builder out = OrderStatuses.newBuilder();
+      orders.statuses(request.getOrderIdsList()).forEach((id, status) -> out.putStatuses(id, OrderStatus.valueOf(status)));
+      return out.build();
+    });
   }
 
   private static Order toProto(OrderRow row) {

@@ -1,5 +1,7 @@
 package io.seckill.order;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
@@ -36,4 +38,9 @@ public interface OrderMapper {
   @Select("SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason"
       + " FROM orders WHERE order_id = #{orderId}")
   OrderRow find(@Param("orderId") String orderId);
+
+  /** order_id and status of the given orders that exist (a primary-key lookup per id). */
+  @Select({"<script>SELECT order_id, status FROM orders WHERE order_id IN",
+      "<foreach item='id' collection='ids' open='(' separator=',' close=')'>#{id}</foreach></script>"})
+  List<Map<String, Object>> statuses(@Param("ids") List<String> orderIds);
 }

@@ -1,5 +1,7 @@
 package io.seckill.order;
 
+import java.util.List;
+import java.util.Map;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.proto.order.OrderRequest;
@@ -37,4 +39,10 @@ public interface Orders {
 
   /** One order, if it exists. */
   Optional<OrderRow> order(String orderId);
+
+  /** The status of each of {@code orderIds} that has a row (at most {@link #MAX_STATUS_BATCH} ids). */
+  Map<String, String> statuses(List<String> orderIds);
+
+  /** The most ids one {@link #statuses} call takes. */
+  int MAX_STATUS_BATCH = 500;
 }

@@ -9,6 +9,9 @@ import io.seckill.proto.order.OrderRequest;
 import io.seckill.runtime.DuplicateKeys;
 import io.seckill.runtime.Requests;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -94,6 +97,24 @@ public final class SqlOrders implements Orders {
     try (SqlSession s = sessions.openSession()) {
       return Optional.ofNullable(s.getMapper(OrderMapper.class).find(orderId));
     }
+  }
+
+  @Override
+  public Map<String, String> statuses(List<String> orderIds) {
+    if (orderIds.size() > MAX_STATUS_BATCH) {
+      throw new IllegalArgumentException("at most " + MAX_STATUS_BATCH + " order ids per call, got " + orderIds.size());
+    }
+    orderIds.forEach(Requests::orderId);
+    Map<String, String> out = new HashMap<>();
+    if (orderIds.isEmpty()) {
+      return out;
+    }
+    try (SqlSession s = sessions.openSession()) {
+      for (Map<String, Object> row : s.getMapper(OrderMapper.class).statuses(orderIds)) {
+        out.put(String.valueOf(row.get("order_id")), String.valueOf(row.get("status")));
+      }
+    }
+    return out;
   }
 
   private static void validate(OrderRequest request) {

@@ -53,6 +53,11 @@ class OrderGrpcServiceTest {
     public Optional<OrderRow> order(String orderId) {
       return "o".equals(orderId) ? Optional.of(new OrderRow("o", 1, 2, 1, 0, 10, "TRYING", "")) : Optional.empty();
     }
+
+    @Override
+    public java.util.Map<String, String> statuses(java.util.List<String> orderIds) {
+      return orderIds.contains("o") ? java.util.Map.of("o", "CONFIRMED") : java.util.Map.of();
+    }
   }
 
   @Test
@@ -77,6 +82,11 @@ class OrderGrpcServiceTest {
       assertEquals(OrderStatus.TRYING, plain.getOrder(GetOrderRequest.newBuilder().setOrderId("o").build()).getStatus());
       assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
           () -> plain.getOrder(GetOrderRequest.newBuilder().setOrderId("x").build())).getStatus().getCode());
+
+      // The batched read leaves out orders without a row.
+      assertEquals(java.util.Map.of("o", OrderStatus.CONFIRMED), plain.getOrderStatuses(
+          io.seckill.proto.order.GetOrderStatusesRequest.newBuilder().addOrderIds("o").addOrderIds("x").build())
+          .getStatusesMap());
     }
   }
 }

@@ -74,6 +74,20 @@ class OrdersDbTest {
   }
 
   @Test
+  void statusesReadsManyOrdersAtOnceAndLeavesOutMissingOnes() throws Exception {
+    OrderRequest confirmed = order(USER);
+    OrderRequest trying = order(USER + 1);
+    orders.create(Branches.context(gid(confirmed), TccOp.TRY), confirmed);
+    orders.confirm(Branches.context(gid(confirmed), TccOp.CONFIRM), confirmed);
+    orders.create(Branches.context(gid(trying), TccOp.TRY), trying);
+    assertEquals(Map.of(confirmed.getOrderId(), "CONFIRMED", trying.getOrderId(), "TRYING"),
+        orders.statuses(java.util.List.of(confirmed.getOrderId(), trying.getOrderId(), PREFIX + "absent")));
+    assertEquals(Map.of(), orders.statuses(java.util.List.of()));
+    assertThrows(IllegalArgumentException.class, () -> orders.statuses(java.util.List.of("bad id")));
+    assertThrows(IllegalArgumentException.class, () -> orders.statuses(java.util.Collections.nCopies(501, "x")));
+  }
+
+  @Test
   void oneLiveOrderPerUserAndProductUntilCancelled() throws Exception {
     OrderRequest first = order(USER);
     orders.create(Branches.context(gid(first), TccOp.TRY), first);

@@ -47,7 +47,8 @@ public final class ConsumerConfig {
     List<String> problems = new ArrayList<>();
     List<Supplier<?>> reads = List.of(this::bootstrapServers, this::topic, this::dlqTopic, this::groupId, this::sessionTimeoutMs,
         this::maxInFlight, this::maxPollRecords, this::pollTimeout, this::commitInterval, this::maxRecordBytes,
-        this::maxQuantity, this::backoff, this::tryBudgetMillis, this::shutdownTimeout, this::revokeTimeout,
+        this::maxQuantity, this::backoff, this::tryBudgetMillis, this::submitCheckIntervalMillis,
+        this::submitCheckBoundMillis, this::submitCheckBatch, this::shutdownTimeout, this::revokeTimeout,
         this::dtm, this::timeoutToFail, this::requestTimeout, () -> branch("order"), () -> branch("product"),
         () -> branch("coupon"), () -> branch("pay"), this::metricsHost, this::metricsPort, this::latencyWindow,
         this::haltAt, this::haltOrderPrefix);
@@ -121,6 +122,25 @@ public final class ConsumerConfig {
 
   public long tryBudgetMillis() {
     return config.integer("consumer.try-budget-ms", 0, 3_600_000);
+  }
+
+  /** How often the order rows of acknowledged Submits are read (one batched call per tick). */
+  public long submitCheckIntervalMillis() {
+    return config.integer("consumer.submit-check-interval-ms", 1, 60_000);
+  }
+
+  /** How long an acknowledged Submit may wait for its CONFIRMED row before DTM is asked. */
+  public long submitCheckBoundMillis() {
+    long bound = config.integer("consumer.submit-check-bound-ms", 1, 600_000);
+    if (bound < submitCheckIntervalMillis()) {
+      throw new IllegalArgumentException("consumer.submit-check-bound-ms must be at least consumer.submit-check-interval-ms");
+    }
+    return bound;
+  }
+
+  /** Order ids per batched status read (order-rpc takes at most 500). */
+  public int submitCheckBatch() {
+    return config.integer("consumer.submit-check-batch", 1, 500);
   }
 
   public Duration shutdownTimeout() {

@@ -138,11 +138,15 @@ public final class ConsumerMain {
     TransOptions options = TransOptions.defaults()
         .withTimeoutToFail(config.timeoutToFail())
         .withRequestTimeout(config.requestTimeout());
-    ManagedChannel orderChannel = Grpc.newChannelBuilder(config.branch("order"), InsecureChannelCredentials.create()).build();
+    // Nothing the consumer attaches to a call blocks, so callbacks run on the transport threads.
+    ManagedChannel orderChannel = Grpc.newChannelBuilder(config.branch("order"), InsecureChannelCredentials.create())
+        .directExecutor().build();
     BranchPlan plan = new BranchPlan(config.branch("order"), config.branch("product"), config.branch("coupon"), config.branch("pay"));
-    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options),
-        new GrpcOrderLedger(orderChannel, config.dtm().callTimeout()), plan, retrier, config.tryBudgetMillis(),
-        config.dtm().callTimeout().toMillis(), checkpoint);
+    GrpcOrderLedger ledger = new GrpcOrderLedger(orderChannel, config.dtm().callTimeout());
+    OrderRowSubmitCheck submitCheck = new OrderRowSubmitCheck(ledger, timer, config.submitCheckIntervalMillis(),
+        config.submitCheckBoundMillis(), config.submitCheckBatch());
+    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options), ledger, plan, retrier,
+        config.tryBudgetMillis(), config.dtm().callTimeout().toMillis(), checkpoint, submitCheck);
 
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -6,17 +6,22 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.seckill.proto.OrderMessage;
+import io.seckill.proto.order.GetOrderStatusesRequest;
 import io.seckill.proto.order.Order;
 import io.seckill.proto.order.OrderServiceGrpc;
 import io.seckill.proto.order.OrderStatus;
+import io.seckill.proto.order.OrderStatuses;
 import io.seckill.proto.order.RecordCancellationRequest;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** {@link OrderLedger} over order-rpc's RecordCancellation. */
-public final class GrpcOrderLedger implements OrderLedger {
+public final class GrpcOrderLedger implements OrderLedger, OrderRowSubmitCheck.Statuses {
   private final OrderServiceGrpc.OrderServiceFutureStub stub;
   private final Duration deadline;
 
@@ -55,6 +60,28 @@ public final class GrpcOrderLedger implements OrderLedger {
             Status st = Status.fromThrowable(t);
             result.completeExceptionally(new Trouble("RecordCancellation: " + st.getCode()
                 + (st.getDescription() == null ? "" : ": " + st.getDescription()), t));
+          }
+        }, MoreExecutors.directExecutor());
+    return result;
+  }
+
+  /** One GetOrderStatuses call: order id -> status name for the ids that have a row. */
+  @Override
+  public CompletionStage<Map<String, String>> of(List<String> orderIds) {
+    CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
+    GetOrderStatusesRequest req = GetOrderStatusesRequest.newBuilder().addAllOrderIds(orderIds).build();
+    Futures.addCallback(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).getOrderStatuses(req),
+        new FutureCallback<OrderStatuses>() {
+          @Override
+          public void onSuccess(OrderStatuses found) {
+            Map<String, String> out = new HashMap<>();
+            found.getStatusesMap().forEach((id, status) -> out.put(id, status.name()));
+            result.complete(out);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            result.completeExceptionally(new Trouble("GetOrderStatuses: " + Status.fromThrowable(t).getCode(), t));
           }
         }, MoreExecutors.directExecutor());
     return result;

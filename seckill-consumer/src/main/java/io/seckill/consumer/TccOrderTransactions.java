@@ -46,13 +46,16 @@ public final class TccOrderTransactions implements OrderTransactions {
   private final long tryBudgetMillis;
   private final long submitSettleMillis;
   private final Checkpoint checkpoint;
+  private final SubmitCheck submitCheck;
 
   /**
    * A runner over {@code dtm} and {@code ledger}; {@code submitSettleMillis} is how long to let a
-   * Submit whose reply was lost land in DTM before querying (at least DTM's call timeout).
+   * Submit whose reply was lost land in DTM before querying (at least DTM's call timeout);
+   * {@code submitCheck} proves most acknowledged Submits stored without asking DTM.
    */
   public TccOrderTransactions(Coordinator dtm, OrderLedger ledger, BranchPlan plan, Retrier retrier,
-      long tryBudgetMillis, long submitSettleMillis, Checkpoint checkpoint) {
+      long tryBudgetMillis, long submitSettleMillis, Checkpoint checkpoint, SubmitCheck submitCheck) {
+    this.submitCheck = submitCheck;
     this.dtm = dtm;
     this.ledger = ledger;
     this.plan = plan;
@@ -203,7 +206,9 @@ public final class TccOrderTransactions implements OrderTransactions {
   private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {
     return once(() -> dtm.submit(gid)).handle((ok, error) -> {
       if (error == null) {
-        return verifySubmitted(order, gid, branches, round);
+        return submitCheck.confirmed(order.getOrderId()).thenCompose(confirmed -> confirmed
+            ? submitted(gid)
+            : verifySubmitted(order, gid, branches, round));
       }
       Throwable c = Retrier.cause(error);
       if (c instanceof Refused) {
@@ -231,12 +236,12 @@ public final class TccOrderTransactions implements OrderTransactions {
   }
 
   /**
-   * Reads back an acknowledged Submit. DTM v1.19.0 acknowledges a Submit even when it could not
-   * write it (svcSubmit ignores any saveNew error but "gid exists", e.g. its database restarting,
-   * and confirms in the background): the gid stays prepared until DTM's timeout cancels an order
-   * we would have counted as confirmed. The status is written before DTM replies, so a gid still
-   * prepared now means the Submit was lost, and resuming it (Submit again) is safe. Costs one
-   * query per order, the one saved by starting with Prepare; WaitResult would catch it too but
+   * Reads back an acknowledged Submit whose order row the {@link SubmitCheck} did not see CONFIRMED
+   * in time. DTM v1.19.0 acknowledges a Submit even when it could not write it (svcSubmit ignores
+   * any saveNew error but "gid exists", e.g. its database restarting, and confirms in the
+   * background): the gid stays prepared until DTM's timeout cancels an order we would have counted
+   * as confirmed. The status is written before DTM replies, so a gid still prepared now means the
+   * Submit was lost, and resuming it (Submit again) is safe. WaitResult would catch it too but
    * holds each order through its Confirms, which under a paused branch stalls the whole window.
    */
   private CompletionStage<Outcome> verifySubmitted(OrderMessage order, String gid, List<Branch> branches, int round) {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory stand-in for DTM's TCC state machine (prepare/register/submit/abort rules as in
  * dtmsvr/api.go) plus scripted branch Try answers and the order ledger; for orchestration tests.
  */
-final class FakeDtm implements Coordinator, OrderLedger {
+final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Statuses {
   static final class Tx {
     GlobalState.Status status = GlobalState.Status.PREPARED;
     final Set<String> branches = new HashSet<>();
@@ -164,5 +164,23 @@ final class FakeDtm implements Coordinator, OrderLedger {
       return CompletableFuture.completedFuture(false);
     }
     return CompletableFuture.completedFuture(true);
+  }
+
+  /** Order rows as DTM's branches leave them: a stored Submit is confirmed at once, like DTM's Confirm. */
+  @Override
+  public CompletionStage<Map<String, String>> of(List<String> orderIds) {
+    calls.add("statuses " + orderIds.size());
+    Map<String, String> out = new HashMap<>();
+    for (String id : orderIds) {
+      Tx t = txs.get(TccOrderTransactions.gid(id));
+      if (t != null) {
+        out.put(id, switch (t.status) {
+          case SUBMITTED, SUCCEED -> "CONFIRMED";
+          case PREPARED -> "TRYING";
+          default -> "CANCELLED";
+        });
+      }
+    }
+    return CompletableFuture.completedFuture(out);
   }
 }

@@ -31,7 +31,7 @@ class TccOrderTransactionsTest {
   }
 
   private TccOrderTransactions runner(Checkpoint checkpoint) {
-    return new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, checkpoint);
+    return new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, checkpoint, SubmitCheck.ASK_DTM);
   }
 
   private static OrderMessage order(String id, long couponId) {
@@ -140,6 +140,32 @@ class TccOrderTransactionsTest {
     assertEquals(2, dtm.count("submit seckill-u"), "the lost Submit, then one that DTM stored");
     assertTrue(dtm.calls.indexOf("query seckill-u") > dtm.calls.indexOf("submit seckill-u"),
         "an acknowledged Submit is read back: " + dtm.calls);
+  }
+
+  @Test
+  void aConfirmedOrderRowProvesTheSubmitWithoutAskingDtm() throws Exception {
+    try (OrderRowSubmitCheck rows = new OrderRowSubmitCheck(dtm, timer, 5, 2000, 500)) {
+      Outcome o = await(new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, Checkpoint.NONE, rows)
+          .run(order("v", 0)));
+      assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+      assertEquals(1, dtm.count("submit seckill-v"));
+      assertEquals(0, dtm.count("query seckill-v"), "no DTM query when the row reads CONFIRMED: " + dtm.calls);
+      assertTrue(dtm.count("statuses") >= 1, "the row was read: " + dtm.calls);
+    }
+  }
+
+  @Test
+  void aLostSubmitIsFoundByDtmOnceItsOrderRowStaysTrying() throws Exception {
+    dtm.submitsUnstored.set(1);
+    try (OrderRowSubmitCheck rows = new OrderRowSubmitCheck(dtm, timer, 5, 50, 500)) {
+      Outcome o = await(new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, Checkpoint.NONE, rows)
+          .run(order("w", 0)));
+      assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+      assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-w").status);
+      assertEquals(2, dtm.count("submit seckill-w"), "the lost Submit, then one that DTM stored");
+      assertTrue(dtm.calls.indexOf("query seckill-w") > dtm.calls.indexOf("submit seckill-w"),
+          "a row still TRYING past the bound is checked with DTM: " + dtm.calls);
+    }
   }
 
   @Test
