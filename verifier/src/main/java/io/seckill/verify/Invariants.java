@@ -259,6 +259,7 @@ public final class Invariants {
       String status = s.dtmOutcomes().get(s.gid(o.orderId()));
       if (status == null) {
         if (o.confirmed()) {
+          compared++;
           off.add(o.orderId() + " (CONFIRMED, no DTM transaction)");
         }
         continue;
