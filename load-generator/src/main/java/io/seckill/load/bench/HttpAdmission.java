@@ -76,9 +76,9 @@ final class HttpAdmission {
     String api = endpoints.apiUrl();
     String redisPort = System.getenv().getOrDefault("SECKILL_REDIS_PORT", "6379");
     Redis redis = new Redis(redisPort);
-    require("wrk", "wrk --version", "install it with: sudo apt-get install wrk (./seckill bench does)");
-    require("redis-benchmark", "redis-benchmark --version", "install it with: sudo apt-get install redis-tools");
-    require("redis-cli", "redis-cli --version", "install it with: sudo apt-get install redis-tools");
+    require("wrk", "Debian package wrk");
+    require("redis-benchmark", "Debian package redis-tools");
+    require("redis-cli", "Debian package redis-tools");
     redis.call("PING");
     ensureTopic(endpoints.kafkaBootstrap());
     Path work = Files.createDirectories(o.workDir());
@@ -288,12 +288,16 @@ final class HttpAdmission {
     return text;
   }
 
-  private static void require(String tool, String probe, String hint) {
-    try {
-      run(List.of(probe.split(" ")), 10);
-    } catch (Exception e) {
-      throw new IllegalStateException("http-admission needs " + tool + " on the PATH (" + hint + "): " + e.getMessage());
+  /** Fails naming {@code tool} and its package unless an executable of that name is on the PATH. */
+  static void require(String tool, String packageName) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+        return;
+      }
     }
+    throw new IllegalStateException("http-admission needs " + tool + " on the PATH (" + packageName
+        + "; ./seckill bench installs it with apt-get when missing)");
   }
 
   private static void ensureTopic(String bootstrap) throws Exception {

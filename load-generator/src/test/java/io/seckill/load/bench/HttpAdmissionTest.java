@@ -31,6 +31,14 @@ class HttpAdmissionTest {
   }
 
   @Test
+  void aMissingToolIsNamed() {
+    HttpAdmission.require("sh", "base");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> HttpAdmission.require("no-such-tool-xyz", "Debian package xyz"));
+    assertTrue(e.getMessage().contains("no-such-tool-xyz") && e.getMessage().contains("Debian package xyz"));
+  }
+
+  @Test
   void ratioAndJsonFields() throws Exception {
     assertEquals(0.1, HttpAdmission.admissionRatio(3000, 30000), 1e-9);
     assertEquals(0, HttpAdmission.admissionRatio(3000, 0));
