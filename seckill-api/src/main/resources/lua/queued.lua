@@ -1,7 +1,11 @@
--- Records that Kafka acknowledged an admission's message: A -> Q, nothing else.
--- KEYS: 1 admission states. ARGV: 1 orderId. Returns 1 when it moved.
-if redis.call('HGET', KEYS[1], ARGV[1]) == 'A' then
-  redis.call('HSET', KEYS[1], ARGV[1], 'Q')
-  return 1
+-- Records that Kafka acknowledged admissions' messages: A -> Q, nothing else.
+-- KEYS: 1 admission states (of one product). ARGV: the orderIds (one or many: acks come in batches).
+-- Returns how many moved.
+local moved = 0
+for i = 1, #ARGV do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == 'A' then
+    redis.call('HSET', KEYS[1], ARGV[i], 'Q')
+    moved = moved + 1
+  end
 end
-return 0
+return moved

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -152,10 +155,68 @@ public final class AdmissionStore {
     join(markQueuedAsync(orderId));
   }
 
-  /** {@link #markQueued} without waiting. */
-  public CompletionStage<Long> markQueuedAsync(String orderId) {
-    String p = tag(productOf(orderId));
-    return evalAsync("queued", RScript.ReturnType.INTEGER, List.of(stateKey(p)), orderId);
+  private static final int MARK_BATCH = 1000;
+  private final ConcurrentLinkedQueue<QueuedMark> marks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean markFlushing = new AtomicBoolean();
+
+  /**
+   * {@link #markQueued} without waiting. Marks are written in batches: while one batch is on its way
+   * to Redis the next one gathers (no timer, so a lone ack is written at once), one script call per
+   * product and batch. The stage completes once this mark's batch was written, or failed.
+   */
+  public CompletionStage<Void> markQueuedAsync(String orderId) {
+    QueuedMark m = new QueuedMark(orderId, tag(productOf(orderId)), new CompletableFuture<>());
+    marks.add(m);
+    if (markFlushing.compareAndSet(false, true)) {
+      flushMarks();
+    }
+    return m.done();
+  }
+
+  private record QueuedMark(String orderId, String productTag, CompletableFuture<Void> done) {}
+
+  /** Writes the gathered marks, then the ones gathered meanwhile; one batch in flight at a time. */
+  private void flushMarks() {
+    Map<String, List<QueuedMark>> byProduct = new HashMap<>();
+    QueuedMark m;
+    int n = 0;
+    while (n < MARK_BATCH && (m = marks.poll()) != null) {
+      byProduct.computeIfAbsent(m.productTag(), k -> new ArrayList<>()).add(m);
+      n++;
+    }
+    if (n == 0) {
+      markFlushing.set(false);
+      // An ack may have been added after the poll and before the flag was cleared.
+      if (!marks.isEmpty() && markFlushing.compareAndSet(false, true)) {
+        flushMarks();
+      }
+      return;
+    }
+    List<CompletableFuture<?>> writes = new ArrayList<>(byProduct.size());
+    for (Map.Entry<String, List<QueuedMark>> e : byProduct.entrySet()) {
+      List<QueuedMark> group = e.getValue();
+      Object[] ids = new Object[group.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = group.get(i).orderId();
+      }
+      CompletableFuture<Long> w;
+      try {
+        w = this.<Long>evalAsync("queued", RScript.ReturnType.INTEGER, List.of(stateKey(e.getKey())), ids)
+            .toCompletableFuture();
+      } catch (RuntimeException ex) {
+        w = CompletableFuture.failedFuture(ex);
+      }
+      writes.add(w.whenComplete((r, ex) -> {
+        for (QueuedMark q : group) {
+          if (ex == null) {
+            q.done().complete(null);
+          } else {
+            q.done().completeExceptionally(cause(ex));
+          }
+        }
+      }));
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((r, ex) -> flushMarks());
   }
 
   /** Opens the sale of {@code productId} with {@code left} slots at {@code priceCents}. */

@@ -128,4 +128,33 @@ class AdmissionStoreTest {
     String second = admit(2, 1).orderId();
     assertFalse(first.equals(second));
   }
+
+  @Test
+  void acksMarkedConcurrentlyAreWrittenInBatchesAcrossProducts() {
+    long other = TestStack.testProductId();
+    try {
+      store.openSale(product, 300, 1500, 300, System.currentTimeMillis());
+      store.openSale(other, 300, 1500, 300, System.currentTimeMillis());
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      for (long u = 1; u <= 300; u++) {
+        ids.add(store.admit(u, product, 1, 0, System.currentTimeMillis(), 0, 1000).orderId());
+        ids.add(store.admit(u, other, 1, 0, System.currentTimeMillis(), 0, 1000).orderId());
+      }
+      // All at once, from many threads, as the Kafka producer's callbacks come.
+      java.util.List<java.util.concurrent.CompletableFuture<Void>> marks = ids.parallelStream()
+          .map(id -> store.markQueuedAsync(id).toCompletableFuture()).toList();
+      java.util.concurrent.CompletableFuture.allOf(marks.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
+      for (String id : ids) {
+        assertEquals('Q', store.record(id).orElseThrow().state(), id);
+      }
+      // A mark only moves A: a released admission stays released.
+      String released = ids.get(0);
+      assertTrue(store.releaseCancelled(released));
+      store.markQueued(released);
+      assertEquals('C', store.record(released).orElseThrow().state());
+    } finally {
+      TestStack.cleanRedis(redis, other);
+    }
+  }
 }
