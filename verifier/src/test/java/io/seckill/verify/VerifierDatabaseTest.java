@@ -132,7 +132,7 @@ class VerifierDatabaseTest {
       try {
         dtm.forceStop(gid).get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        String status = reader.dtm().statuses(List.of(gid)).get(gid);
+        String status = dtmStatuses(Set.of(gid)).get(gid);
         assertTrue("failed".equals(status) || "succeed".equals(status), gid + " left " + status + ": " + e);
       }
     }
@@ -185,12 +185,21 @@ class VerifierDatabaseTest {
       }
     }
     long deadline = System.currentTimeMillis() + DTM_WAIT_MS;
-    Map<String, String> have = reader.dtm().statuses(want.keySet());
+    Map<String, String> have = dtmStatuses(want.keySet());
     while (!have.equals(want) && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
-      have = reader.dtm().statuses(want.keySet());
+      have = dtmStatuses(want.keySet());
     }
     assertEquals(want, have, "DTM statuses of the fixture transactions");
+  }
+
+  /** gid -> status through dtm-grpc's own query, not the verifier's reader under test. */
+  private static Map<String, String> dtmStatuses(Set<String> gids) throws Exception {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String gid : gids) {
+      dtm.queryNow(gid).ifPresent(t -> out.put(gid, t.status().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return out;
   }
 
   private Map<String, Check> verify(Set<String> expected) throws Exception {
