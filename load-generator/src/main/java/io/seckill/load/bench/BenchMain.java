@@ -180,17 +180,32 @@ public final class BenchMain {
     return v > 0 ? v : null;
   }
 
-  /** Runs {@code cmd} with bash (the launcher's restart of the pipeline's Java services); fails loudly. */
+  /**
+   * Runs {@code cmd} with bash (the launcher's restart of the pipeline's Java services), once more
+   * after 10 s when it fails (a service jar being rebuilt in the shared tree at that moment); then fails loudly.
+   */
   static void restart(String cmd, PrintStream out) throws Exception {
     out.printf("[bench]   cold start: %s%n", cmd);
-    long t0 = System.nanoTime();
-    Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+    for (int attempt = 1; ; attempt++) {
+      long t0 = System.nanoTime();
+      Path log = Files.createTempFile("bench-restart", ".log");
+      Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      boolean ok = p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) && p.exitValue() == 0;
+      String text = Files.readString(log);
+      Files.deleteIfExists(log);
+      if (ok) {
+        out.printf("[bench]   cold start took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return;
+      }
       p.destroyForcibly();
-      throw new IllegalStateException("cold start: '" + cmd + "' failed (see .stack/logs/)");
+      String tail = text.lines().skip(Math.max(0, text.lines().count() - 5)).collect(java.util.stream.Collectors.joining(" | "));
+      if (attempt == 2) {
+        throw new IllegalStateException("cold start failed twice: '" + cmd + "': " + tail + " (see .stack/logs/)");
+      }
+      out.printf("[bench]   cold start failed (%s), retrying in 10 s%n", tail);
+      Thread.sleep(10_000);
     }
-    out.printf("[bench]   cold start took %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
   /**
