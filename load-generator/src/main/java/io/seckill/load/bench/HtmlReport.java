@@ -78,6 +78,10 @@ public final class HtmlReport {
           .append(esc(mi.path("os").asText())).append(". Everything (MariaDB, Redis, Kafka, DTM, the six services and ")
           .append("the load generator) shares this machine.</p>\n");
     }
+    if (results.isEmpty()) {
+      admissionSection(h, admissions);
+      return h.toString();
+    }
     h.append("<h2>Summary</h2>\n<table><tr><th>scenario</th><th>DTM store</th><th>confirmed orders/s<br>(median)</th>")
         .append("<th>runs</th><th>paced rate</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th>")
         .append("<th>baseline orders/s</th><th>ratio</th><th>DTM ceiling tx/s</th><th>bound B/s</th><th>pipeline / B</th>")

@@ -54,6 +54,9 @@ class HtmlReportTest {
     assertTrue(html.contains("<span class=\"miss\">0.084</span>"), "admission ratio marked against 0.3");
     assertTrue(html.contains("25000"), "the sold-out figure");
     assertEquals(1, html.split("<td>http-admission", -1).length - 1, "http-admission only in its own table");
+    String alone = HtmlReport.render(List.of(http));
+    assertFalse(alone.contains("<h2>Summary"), "no empty pipeline table when only http-admission ran");
+    assertTrue(alone.contains("0.084"));
   }
 
   @Test
