@@ -11,7 +11,7 @@
 : "${SECKILL_DTM_GRPC_PORT:=36790}"
 : "${SECKILL_DB_USER:=seckill}"
 : "${SECKILL_DB_PASSWORD:=seckill}"
-: "${SECKILL_DTM_STORE:=mysql}"
+: "${SECKILL_DTM_STORE:=redis}"
 : "${SECKILL_TOOLS_DIR:=${HOME}/.cache/seckill/tools}"
 : "${SECKILL_JAVA_OPTS:=-Xmx256m}"
 : "${SECKILL_KAFKA_HEAP:=512m}"

@@ -145,7 +145,7 @@ public final class ConsumerMain {
     GrpcOrderLedger ledger = new GrpcOrderLedger(orderChannel, config.dtm().callTimeout());
     OrderRowSubmitCheck submitCheck = new OrderRowSubmitCheck(ledger, timer, config.submitCheckIntervalMillis(),
         config.submitCheckBoundMillis(), config.submitCheckBatch());
-    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options), ledger, plan, retrier,
+    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options, metrics::dtmQuery), ledger, plan, retrier,
         config.tryBudgetMillis(), config.dtm().callTimeout().toMillis(), checkpoint, submitCheck);
 
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());

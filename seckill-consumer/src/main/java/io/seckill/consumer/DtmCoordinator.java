@@ -21,15 +21,23 @@ import java.util.concurrent.CompletionStage;
 public final class DtmCoordinator implements Coordinator {
   private final DtmClient client;
   private final TransOptions options;
+  private final Runnable onQuery;
 
   /** Steps through {@code client} with {@code options} (TimeoutToFail, RequestTimeout) on each call. */
   public DtmCoordinator(DtmClient client, TransOptions options) {
+    this(client, options, () -> { });
+  }
+
+  /** As above; {@code onQuery} is told of every status query (metrics). */
+  public DtmCoordinator(DtmClient client, TransOptions options, Runnable onQuery) {
     this.client = client;
     this.options = options;
+    this.onQuery = onQuery;
   }
 
   @Override
   public CompletionStage<GlobalState> query(String gid) {
+    onQuery.run();
     return sort(client.query(gid).thenApply(found -> {
       if (found.isEmpty()) {
         return GlobalState.none();

@@ -19,6 +19,7 @@ public final class Metrics {
   private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
   private final LongAdder commits = new LongAdder();
   private final LongAdder unfinished = new LongAdder();
+  private final LongAdder dtmQueries = new LongAdder();
   private final Map<String, Long> lag = new ConcurrentSkipListMap<>();
   private volatile int inFlight;
   private volatile int paused;
@@ -63,6 +64,11 @@ public final class Metrics {
   /** A transaction stopped without an outcome (shutdown or a bug); its offset stays uncommitted. */
   public void unfinished() {
     unfinished.increment();
+  }
+
+  /** One DTM status query was sent (each costs DTM a storage read and us an HTTP round trip). */
+  public void dtmQuery() {
+    dtmQueries.increment();
   }
 
   /** An offset commit succeeded. */
@@ -118,6 +124,8 @@ public final class Metrics {
         .append(v.sum()).append('\n'));
     header(out, "seckill_consumer_unfinished_total", "counter", "Transactions handed back without an outcome.");
     out.append("seckill_consumer_unfinished_total ").append(unfinished.sum()).append('\n');
+    header(out, "seckill_consumer_dtm_queries_total", "counter", "DTM status queries sent.");
+    out.append("seckill_consumer_dtm_queries_total ").append(dtmQueries.sum()).append('\n');
     header(out, "seckill_consumer_commits_total", "counter", "Successful offset commits.");
     out.append("seckill_consumer_commits_total ").append(commits.sum()).append('\n');
     header(out, "seckill_consumer_in_flight", "gauge", "Orders and dead letters started and not finished.");
