@@ -4,15 +4,15 @@
 # at least three times (median confirmed orders/s), once paced at half that rate (latency), samples
 # CPU and RSS of every process in .stack/run/*.pid, runs the direct-JDBC baseline and measures DTM's
 # ceiling (no-op branches in the bench process; once per DTM storage and invocation, shared through
-# a file). Scenarios that need DTM on Redis restart DTM with SECKILL_DTM_STORE=redis and put it back
-# afterwards. flash-sale restarts the pipeline's Java services before each run (cold);
+# a file). Scenarios run on DTM's default Redis storage; ample-mysql restarts DTM with
+# SECKILL_DTM_STORE=mysql, and the original storage is put back afterwards. flash-sale restarts the pipeline's Java services before each run (cold);
 # http-admission restarts seckill-api on a topic of its own (wrk, redis-benchmark) and puts it back.
 # Writes bench/results/<date>-<scenario>.json and bench/results/<date>-report.html.
 
 # shellcheck source=stack/cmd/load.sh
 source "${SECKILL_ROOT}/stack/cmd/load.sh"
 
-BENCH_SCENARIOS=(ample ample-coupons hot flash-sale http-admission ample-redis)
+BENCH_SCENARIOS=(ample ample-coupons hot flash-sale http-admission ample-mysql)
 # The Java services of the Kafka -> DTM pipeline that a cold scenario restarts (seckill-api is not on that path).
 BENCH_COLD_PARTS=(seckill-consumer order-rpc product-rpc coupon-rpc pay-rpc)
 # The topic seckill-api publishes to during http-admission: no consumer reads it (deleted afterwards).
@@ -61,9 +61,9 @@ bench_api_mode() {
   cmd_restart seckill-api
 }
 
-# bench_scenario_store NAME: the DTM storage a scenario needs.
+# bench_scenario_store NAME: the DTM storage a scenario needs (Redis, the default, unless its name ends in -mysql).
 bench_scenario_store() {
-  [[ "$1" == *-redis ]] && printf redis || printf mysql
+  [[ "$1" == *-mysql ]] && printf mysql || printf redis
 }
 
 cmd_bench() {

@@ -17,6 +17,7 @@ class ServiceConfigTest {
     p.setProperty("grpc.port", "9002");
     p.setProperty("grpc.max-inbound-message-bytes", "65536");
     p.setProperty("grpc.shutdown-grace-seconds", "5");
+    p.setProperty("grpc.executor-threads", "4");
     p.setProperty("db.host", "127.0.0.1");
     p.setProperty("db.port", "3306");
     p.setProperty("db.name", "seckill_product");

@@ -87,7 +87,7 @@ public final class TccBenchmark {
           n -> directTx(direct, run + "-d" + n, branchesOf.apply(n)));
       System.out.printf("{\"phase\":\"summary\",\"dtm_tx_per_s\":%.1f,\"direct_tx_per_s\":%.1f,\"ratio\":%.3f,"
           + "\"concurrency\":%d,\"seconds\":%d,\"dtm_store\":\"%s\"}%n",
-          viaDtm, withoutDtm, viaDtm / withoutDtm, concurrency, seconds, TestStack.env("SECKILL_DTM_STORE", "mysql"));
+          viaDtm, withoutDtm, viaDtm / withoutDtm, concurrency, seconds, TestStack.env("SECKILL_DTM_STORE", "redis"));
       direct.forEach(ManagedChannel::shutdownNow);
       for (TestBranchServer s : servers) {
         s.close();

@@ -121,7 +121,7 @@ public final class BenchMain {
     }
     Options o = new Options(quick, runs, count, baselineWorkers, runDir, sqlDir, ceilingCache, ceiling, ampleJson,
         restartCmd, workDir);
-    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "mysql");
+    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "redis");
     if (ceilingOnly) {
       DtmCeiling.Result c = ceiling(store, "ceiling-only", o, System.out);
       System.out.println(JSON.writeValueAsString(c));
@@ -222,7 +222,7 @@ public final class BenchMain {
     boolean quick = o.quick();
     int runs = o.runs();
     String startedAt = Instant.now().toString();
-    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "mysql");
+    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "redis");
     if (!store.equals(s.dtmStore())) {
       out.println("[bench] WARNING: scenario " + s.name() + " expects DTM on " + s.dtmStore() + ", SECKILL_DTM_STORE is "
           + store);

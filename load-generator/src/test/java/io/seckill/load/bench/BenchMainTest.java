@@ -51,7 +51,8 @@ class BenchMainTest {
     assertTrue(flash.cold());
     assertEquals(20, flash.products());
     assertEquals(Scenario.HTTP_ADMISSION, Scenario.named("http-admission").orElseThrow().kind());
-    assertEquals("redis", Scenario.named("ample-redis").orElseThrow().dtmStore());
+    assertEquals("mysql", Scenario.named("ample-mysql").orElseThrow().dtmStore());
+    assertEquals("redis", Scenario.named("ample").orElseThrow().dtmStore(), "the default scenarios run on the default storage");
     assertEquals(Scenario.PIPELINE, Scenario.named("ample").orElseThrow().kind());
   }
 
