@@ -5,12 +5,16 @@
 # CPU and RSS of every process in .stack/run/*.pid, runs the direct-JDBC baseline and measures DTM's
 # ceiling (no-op branches in the bench process; once per DTM storage and invocation, shared through
 # a file). Scenarios run on DTM's default Redis storage; ample-mysql restarts DTM with
-# SECKILL_DTM_STORE=mysql, and the original storage is put back afterwards. flash-sale restarts the pipeline's Java services before each run (cold);
+# SECKILL_DTM_STORE=mysql, and the original storage is put back afterwards. flash-sale restarts the
+# pipeline's Java services before each run as `up` starts them (with its warm-up; SECKILL_WARMUP_ORDERS=0
+# for a raw cold start);
 # http-admission restarts seckill-api on a topic of its own (wrk, redis-benchmark) and puts it back.
 # Writes bench/results/<date>-<scenario>.json and bench/results/<date>-report.html.
 
 # shellcheck source=stack/cmd/load.sh
 source "${SECKILL_ROOT}/stack/cmd/load.sh"
+# shellcheck source=stack/cmd/warm-up.sh
+source "${SECKILL_ROOT}/stack/cmd/warm-up.sh"
 
 BENCH_SCENARIOS=(ample ample-coupons hot flash-sale http-admission ample-mysql)
 # The Java services of the Kafka -> DTM pipeline that a cold scenario restarts (seckill-api is not on that path).
@@ -30,12 +34,14 @@ bench_dtm_store() {
   cmd_restart dtm
 }
 
-# bench_cold_restart: restart the pipeline's Java services through the launcher (a cold start).
+# bench_cold_restart: restart the pipeline's Java services through the launcher, then the warm-up
+# that `up` runs after starting them (SECKILL_WARMUP_ORDERS=0: none, a raw cold start).
 bench_cold_restart() {
   local part
   for part in "${BENCH_COLD_PARTS[@]}"; do
     cmd_restart "$part"
   done
+  cmd_warm_up
 }
 
 # bench_admission_tools: wrk and redis-benchmark/redis-cli, installed from Debian when missing.
@@ -104,7 +110,7 @@ cmd_bench() {
   for part in "${BENCH_COLD_PARTS[@]}"; do
     restart_cmd+="'${SECKILL_ROOT}/seckill' restart ${part} && "
   done
-  restart_cmd+="true"
+  restart_cmd+="'${SECKILL_ROOT}/seckill' warm-up"
   for s in "${scenarios[@]}"; do
     bench_dtm_store "$(bench_scenario_store "$s")"
     args=(--scenario "$s" --out "$out" --run-dir "$RUN_DIR" --sql-dir "${SECKILL_ROOT}/sql"

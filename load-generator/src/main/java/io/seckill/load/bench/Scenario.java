@@ -38,8 +38,9 @@ public record Scenario(String name, String description, int products, double hot
           1000, 0, 0.5, "redis"),
       new Scenario("hot", "one hot product takes 90% of the orders (1,000 products), no coupons, DTM on Redis",
           1000, 0.9, 0, "redis"),
-      new Scenario("flash-sale", "a flash sale started cold: 20 products with stock for every order, no coupons, "
-          + "the pipeline's Java services restarted right before each run, no warm-up, DTM on Redis", 20, 0, 0, "redis",
+      new Scenario("flash-sale", "a flash sale right after a start: 20 products with stock for every order, no "
+          + "coupons, the pipeline's Java services restarted before each run as `up` starts them (with its warm-up of "
+          + "SECKILL_WARMUP_ORDERS orders; 0 = a raw cold start), no bench warm-up run, DTM on Redis", 20, 0, 0, "redis",
           true, PIPELINE),
       new Scenario("http-admission", "HTTP admission through seckill-api (wrk, a fresh buyer per request) against bare "
           + "Redis running the same admission script (redis-benchmark), plus the sold-out path", 1, 0, 0, "redis",
