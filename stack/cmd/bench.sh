@@ -17,8 +17,6 @@ source "${SECKILL_ROOT}/stack/cmd/load.sh"
 source "${SECKILL_ROOT}/stack/cmd/warm-up.sh"
 
 BENCH_SCENARIOS=(ample ample-coupons hot flash-sale http-admission ample-mysql)
-# The Java services of the Kafka -> DTM pipeline that a cold scenario restarts (seckill-api is not on that path).
-BENCH_COLD_PARTS=(seckill-consumer order-rpc product-rpc coupon-rpc pay-rpc)
 # The topic seckill-api publishes to during http-admission: no consumer reads it (deleted afterwards).
 BENCH_ADMISSION_TOPIC=seckill.bench.admission
 
@@ -38,7 +36,7 @@ bench_dtm_store() {
 # that `up` runs after starting them (SECKILL_WARMUP_ORDERS=0: none, a raw cold start).
 bench_cold_restart() {
   local part
-  for part in "${BENCH_COLD_PARTS[@]}"; do
+  for part in "${PIPELINE_JAVA_PARTS[@]}"; do
     cmd_restart "$part"
   done
   cmd_warm_up
@@ -107,7 +105,7 @@ cmd_bench() {
   # DTM's ceiling is measured once per storage in this invocation and shared by its scenarios.
   ceilings=$(mktemp -d)
   restart_cmd=""
-  for part in "${BENCH_COLD_PARTS[@]}"; do
+  for part in "${PIPELINE_JAVA_PARTS[@]}"; do
     restart_cmd+="'${SECKILL_ROOT}/seckill' restart ${part} && "
   done
   restart_cmd+="'${SECKILL_ROOT}/seckill' warm-up"
@@ -119,7 +117,7 @@ cmd_bench() {
       flash-sale)
         if [[ -n "$ample_json" ]]; then args+=(--ample-json "$ample_json"); fi
         args+=(--restart-cmd "$restart_cmd")
-        say "flash-sale: cold start of ${BENCH_COLD_PARTS[*]}"
+        say "flash-sale: cold start of ${PIPELINE_JAVA_PARTS[*]}"
         bench_cold_restart ;;
       http-admission)
         bench_admission_tools

@@ -15,13 +15,14 @@ source "${SECKILL_ROOT}/stack/cmd/load.sh"
 : "${SECKILL_WARMUP_ORDERS:=12000}"
 : "${SECKILL_WARMUP_ROUND:=2000}"
 : "${SECKILL_WARMUP_JIT_PERCENT:=20}"
-# The Java services of the Kafka -> DTM path (seckill-api is not on it).
-WARMUP_PARTS=(seckill-consumer order-rpc product-rpc coupon-rpc pay-rpc)
+# The Java services of the Kafka -> DTM path (seckill-api is not on it): what the warm-up watches
+# and what the bench's cold start restarts.
+PIPELINE_JAVA_PARTS=(seckill-consumer order-rpc product-rpc coupon-rpc pay-rpc)
 
 # warm_up_cpu: "<jit ticks> <all ticks>" summed over the running pipeline JVMs (clock ticks from /proc).
 warm_up_cpu() {
   local part pid task jit=0 all=0 comm
-  for part in "${WARMUP_PARTS[@]}"; do
+  for part in "${PIPELINE_JAVA_PARTS[@]}"; do
     pid=$(running_pid "$part")
     [[ -n "$pid" && -r "/proc/${pid}/stat" ]] || continue
     all=$((all + $(awk '{print $14 + $15}' "/proc/${pid}/stat")))
@@ -76,7 +77,7 @@ warm_up_if_started() {
   local -A before=()
   local part pid
   for pid in "$@"; do before[${pid%%=*}]=${pid#*=}; done
-  for part in "${WARMUP_PARTS[@]}"; do
+  for part in "${PIPELINE_JAVA_PARTS[@]}"; do
     pid=$(running_pid "$part")
     if [[ -n "$pid" && "$pid" != "${before[$part]:-}" ]]; then
       cmd_warm_up

@@ -121,7 +121,7 @@ public final class BenchMain {
     }
     Options o = new Options(quick, runs, count, baselineWorkers, runDir, sqlDir, ceilingCache, ceiling, ampleJson,
         restartCmd, workDir);
-    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "redis");
+    String store = dtmStore();
     if (ceilingOnly) {
       DtmCeiling.Result c = ceiling(store, "ceiling-only", o, System.out);
       System.out.println(JSON.writeValueAsString(c));
@@ -138,6 +138,11 @@ public final class BenchMain {
     Files.createDirectories(out);
     JSON.writeValue(file.toFile(), r);
     System.out.println("[bench] wrote " + file);
+  }
+
+  /** The DTM storage the launcher runs (SECKILL_DTM_STORE; Redis by default, as in stack/lib/00-common.sh). */
+  static String dtmStore() {
+    return System.getenv().getOrDefault("SECKILL_DTM_STORE", "redis");
   }
 
   /** In-flight levels the ceiling probes (the best is kept). */
@@ -224,7 +229,7 @@ public final class BenchMain {
     boolean quick = o.quick();
     int runs = o.runs();
     String startedAt = Instant.now().toString();
-    String store = System.getenv().getOrDefault("SECKILL_DTM_STORE", "redis");
+    String store = dtmStore();
     if (!store.equals(s.dtmStore())) {
       out.println("[bench] WARNING: scenario " + s.name() + " expects DTM on " + s.dtmStore() + ", SECKILL_DTM_STORE is "
           + store);
