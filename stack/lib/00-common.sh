@@ -43,6 +43,7 @@ INFRA_PARTS=(mariadb redis kafka dtm)
 
 ensure_dirs() {
   mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_DIR" "$SECKILL_TOOLS_DIR"
+  ensure_secrets
 }
 
 # --- output -------------------------------------------------------------------------------------
