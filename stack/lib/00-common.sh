@@ -123,13 +123,20 @@ spawn() {
   # `flock /tmp/seckill-stack.lock ./seckill restart ...`, it would otherwise inherit the lock's
   # descriptor and hold the lock for its whole life, blocking every later flock on it.
   (
-    for fd in /proc/self/fd/*; do
-      fd=${fd##*/}
-      if ((fd > 2)) && [[ -e /proc/self/fd/$fd ]]; then eval "exec ${fd}>&-"; fi
-    done
+    close_inherited_fds
     exec setsid "$@" >> "$log" 2>&1 < /dev/null
   ) &
   echo $! > "$(pid_file "$part")"
+}
+
+# close_inherited_fds: in a subshell about to exec a daemon, close every descriptor but 0-2, so
+# the daemon never holds its caller's files (such as a flock'ed lock) for its whole life.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if ((fd > 2)) && [[ -e /proc/self/fd/$fd ]]; then eval "exec ${fd}>&-"; fi
+  done
 }
 
 # gone PID: the process no longer exists, or is a zombie (exited; only its parent must reap it,

@@ -9,6 +9,10 @@ export SECKILL_STACK_DIR="$STACK_DIR"
 export SECKILL_BUYER_TOKEN_SECRET_FILE="${SECKILL_BUYER_TOKEN_SECRET_FILE:-${SECRETS_DIR}/buyer-token.key}"
 export SECKILL_ORDER_SIGNING_KEYS_FILE="${SECKILL_ORDER_SIGNING_KEYS_FILE:-${SECRETS_DIR}/order-signing.keys}"
 export SECKILL_ADMIN_TOKEN_FILE="${SECKILL_ADMIN_TOKEN_FILE:-${SECRETS_DIR}/admin.token}"
+# Every simulated buyer of this stack (demo, load, bench) connects from 127.0.0.1, so the API's
+# per-client-IP bucket is raised here; the shipped default (20/s, bursts of 40) is for real clients.
+export SECKILL_API_HTTP_CLIENT_RATE_PER_SECOND="${SECKILL_API_HTTP_CLIENT_RATE_PER_SECOND:-1000000}"
+export SECKILL_API_HTTP_CLIENT_BURST="${SECKILL_API_HTTP_CLIENT_BURST:-1000000}"
 
 # random_b64url BYTES: BYTES random bytes from the kernel, base64url without padding.
 random_b64url() {

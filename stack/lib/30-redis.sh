@@ -27,10 +27,12 @@ redis_start() {
   mkdir -p "$REDIS_DATA"
   rm -f "$(pid_file redis)"
   # appendfsync everysec: like MariaDB, a killed process loses nothing, an OS crash ~1 s.
-  redis-server --port "$SECKILL_REDIS_PORT" --bind 127.0.0.1 --protected-mode yes \
+  # Redis daemonizes itself (no spawn): the subshell drops inherited descriptors first, or the
+  # daemon would keep e.g. the lock of a `flock ... ./seckill up` held for as long as it runs.
+  (close_inherited_fds; exec redis-server --port "$SECKILL_REDIS_PORT" --bind 127.0.0.1 --protected-mode yes \
     --dir "$REDIS_DATA" --daemonize yes --pidfile "$(pid_file redis)" \
     --logfile "$(log_file redis)" --appendonly yes --appendfsync everysec \
-    --save "" --maxclients 2000 --tcp-backlog 511 \
+    --save "" --maxclients 2000 --tcp-backlog 511) \
     || fail redis "redis-server refused to start"
   # The daemon writes its pid file shortly after the foreground process returns.
   local i

@@ -1,5 +1,6 @@
 package io.seckill.auth;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -70,6 +71,12 @@ public final class StackSecrets {
       return Path.of(explicit);
     }
     String dir = env.get(STACK_DIR_ENV);
-    return Path.of(dir != null && !dir.isBlank() ? dir : ".stack", "secrets", name);
+    if (dir != null && !dir.isBlank()) {
+      return Path.of(dir, "secrets", name);
+    }
+    // Run from the checkout (the launcher) or from a module directory in it (Maven's tests).
+    Path here = Path.of(".stack");
+    Path parent = Path.of("..", ".stack");
+    return (Files.isDirectory(here) || !Files.isDirectory(parent) ? here : parent).resolve("secrets").resolve(name);
   }
 }

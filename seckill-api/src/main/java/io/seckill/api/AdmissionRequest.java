@@ -7,11 +7,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 
-/** A validated {@code POST /api/v1/seckill/orders} body. */
-public record AdmissionRequest(long userId, long productId, int quantity, long couponId) {
+/**
+ * A validated {@code POST /api/v1/seckill/orders} body. The buyer is not part of it: the buyer is the
+ * subject of the request's token, and a {@code userId} field is refused rather than compared, so a
+ * client never believes it chose who buys.
+ */
+public record AdmissionRequest(long productId, int quantity, long couponId) {
   private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final String[] NAMES = {"userId", "productId", "quantity", "couponId"};
+  private static final String[] NAMES = {"productId", "quantity", "couponId"};
 
   /** A body that is not a valid request; {@code field} names the culprit ({@code body} for the whole). */
   public static final class InvalidField extends Exception {
@@ -30,7 +34,7 @@ public record AdmissionRequest(long userId, long productId, int quantity, long c
   }
 
   /**
-   * Parses and checks {@code body}: positive integer userId and productId, quantity in
+   * Parses and checks {@code body}: positive integer productId, quantity in
    * 1..{@code maxQuantity}, couponId 0 (none, the default) or positive. Any other field is refused,
    * so a buyer cannot believe a price or amount they sent was used.
    */
@@ -68,15 +72,17 @@ public record AdmissionRequest(long userId, long productId, int quantity, long c
     } catch (IOException e) {
       throw new InvalidField("body", "body cannot be read");
     }
-    if (unknown != null) {
-      throw new InvalidField(unknown, "unknown field '" + unknown + "': send only userId, productId, quantity, couponId"
-          + " (the amount comes from the product and coupon data)");
+    if ("userId".equals(unknown)) {
+      throw new InvalidField(unknown, "userId is not accepted: the buyer is the subject of the Bearer token");
     }
-    long userId = whole(values[0], "userId", true, 1, Long.MAX_VALUE);
-    long productId = whole(values[1], "productId", true, 1, Long.MAX_VALUE);
-    int quantity = (int) whole(values[2], "quantity", true, 1, maxQuantity);
-    long couponId = whole(values[3], "couponId", false, 0, Long.MAX_VALUE);
-    return new AdmissionRequest(userId, productId, quantity, couponId);
+    if (unknown != null) {
+      throw new InvalidField(unknown, "unknown field '" + unknown + "': send only productId, quantity, couponId"
+          + " (the buyer comes from the token, the amount from the product and coupon data)");
+    }
+    long productId = whole(values[0], "productId", true, 1, Long.MAX_VALUE);
+    int quantity = (int) whole(values[1], "quantity", true, 1, maxQuantity);
+    long couponId = whole(values[2], "couponId", false, 0, Long.MAX_VALUE);
+    return new AdmissionRequest(productId, quantity, couponId);
   }
 
   private static int index(String name) {

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +30,7 @@ import org.redisson.client.protocol.ScoredEntry;
  * Flash-sale admission state in Redis. Every change runs as a Lua script (EVALSHA, loaded once), so
  * each is atomic; all keys of one product share the hash tag {@code {productId}}.
  *
- * <p>Keys per product p: {@code seckill:sale:{p}} (hash: open, left, price, initial, epoch, seq,
+ * <p>Keys per product p: {@code seckill:sale:{p}} (hash: open, left, price, initial, epoch,
  * loadedAt), {@code seckill:users:{p}} (userId -> orderId of the live admission),
  * {@code seckill:pending:{p}} (orderIds not yet final, scored by admit time),
  * {@code seckill:adm:{p}} (orderId -> userId:quantity:couponId:admittedAtMillis),
@@ -38,6 +40,9 @@ import org.redisson.client.protocol.ScoredEntry;
 public final class AdmissionStore {
   /** The set of products that ever had a sale. */
   public static final String SALES_KEY = "seckill:sales";
+
+  // One generator per thread: the admission path runs on many Netty threads at once.
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private final RedissonClient redis;
   private final RScript script;
@@ -88,8 +93,15 @@ public final class AdmissionStore {
         "seckill:rate:" + p + ":" + user);
     CompletionStage<List<Object>> r = evalAsync("admit", RScript.ReturnType.MULTI, keys, user,
         Integer.toString(quantity), Long.toString(couponId), Long.toString(nowMillis),
-        Integer.toString(rateLimit), Long.toString(rateWindowMs), Long.toString(productId));
+        Integer.toString(rateLimit), Long.toString(rateWindowMs), Long.toString(productId), randomSuffix());
     return r.thenApply(AdmissionStore::admission);
+  }
+
+  /** 128 bits from a per-thread DRBG as 32 hex digits: the unguessable part of an order id. */
+  static String randomSuffix() {
+    byte[] b = new byte[16];
+    RANDOM.get().nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 
   private static Admission admission(List<Object> r) {
@@ -292,12 +304,32 @@ public final class AdmissionStore {
     redis.getSet(SALES_KEY, StringCodec.INSTANCE).remove(Long.toString(productId));
   }
 
+  /** How many admissions of {@code productId} are not final yet. */
+  public int pendingCount(long productId) {
+    return redis.getScoredSortedSet(pendingKey(tag(productId)), StringCodec.INSTANCE).size();
+  }
+
+  /** Redis memory in bytes; both -1 when Redis cannot answer. */
+  public record Memory(long usedBytes, long maxBytes) {}
+
+  /** Redis's INFO memory figures. */
+  public Memory memory() {
+    try {
+      Map<String, String> info = redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
+          .info(org.redisson.api.redisnode.RedisNode.InfoSection.MEMORY);
+      return new Memory(Long.parseLong(info.getOrDefault("used_memory", "-1")),
+          Long.parseLong(info.getOrDefault("maxmemory", "-1")));
+    } catch (RuntimeException e) {
+      return new Memory(-1, -1);
+    }
+  }
+
   /** True when Redis answers. */
   public boolean ping() {
     return redis.getNodesGroup().pingAll();
   }
 
-  /** The product an orderId was minted for: ids look like {@code <productId>-<epoch>-<seq>}. */
+  /** The product an orderId was minted for: ids look like {@code <productId>-<32 hex digits>}. */
   public static long productOf(String orderId) {
     int dash = orderId.indexOf('-');
     if (dash <= 0) {

@@ -25,8 +25,54 @@ public final class ApiConfig {
   public static final String HTTP_WORKER_THREADS = "http.worker-threads";
   /** Undertow I/O threads. */
   public static final String HTTP_IO_THREADS = "http.io-threads";
-  /** Shared secret for the admin endpoints; empty means none (the server binds 127.0.0.1). */
+  /** Most requests in flight on the buyer port; past it the answer is 503 at once. */
+  public static final String HTTP_MAX_IN_FLIGHT = "http.max-in-flight";
+  /** Longest time a request body may take to arrive in full (slow bodies get 408). */
+  public static final String HTTP_BODY_TIMEOUT_MS = "http.body-timeout-ms";
+  /** A connection's read blocks longer than this are closed (Undertow/XNIO READ_TIMEOUT). */
+  public static final String HTTP_READ_TIMEOUT_MS = "http.read-timeout-ms";
+  /** Idle keep-alive connections are closed after this (IDLE_TIMEOUT and NO_REQUEST_TIMEOUT). */
+  public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle-timeout-ms";
+  /** Longest time the request line and headers may take (REQUEST_PARSE_TIMEOUT). */
+  public static final String HTTP_PARSE_TIMEOUT_MS = "http.parse-timeout-ms";
+  /** Requests per second one client IP may make on the buyer port; 0 disables the limit. */
+  public static final String CLIENT_RATE = "http.client-rate-per-second";
+  /** The burst one client IP may send above its rate. */
+  public static final String CLIENT_BURST = "http.client-burst";
+  /** Client IPs whose buckets are kept (the least recently seen are forgotten first). */
+  public static final String CLIENT_MAX_TRACKED = "http.client-max-tracked";
+  /** Proxies (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For is believed; empty: none. */
+  public static final String TRUSTED_PROXIES = "http.trusted-proxies";
+  /** Bind address of the admin listener. */
+  public static final String ADMIN_HOST = "admin.host";
+  /** Port of the admin listener (env SECKILL_ADMIN_PORT); 0 picks a free one (tests). */
+  public static final String ADMIN_PORT = "admin.port";
+  /** The operator token, given literally (env SECKILL_ADMIN_TOKEN); empty: read admin.token-file. */
   public static final String ADMIN_TOKEN = "admin.token";
+  /** A file holding the operator token (env SECKILL_ADMIN_TOKEN_FILE; the launcher writes one). */
+  public static final String ADMIN_TOKEN_FILE = "admin.token-file";
+  /** Development only: start without an operator token, the admin routes open (a loud warning). */
+  public static final String ADMIN_ALLOW_NO_TOKEN = "admin.allow-no-token";
+  /** Most product ids one admin call may name. */
+  public static final String ADMIN_MAX_IDS = "admin.max-ids";
+  /** A reopen is refused while a sale has more admissions than this still to settle. */
+  public static final String ADMIN_REOPEN_MAX_PENDING = "admin.reopen-max-pending";
+  /** How long an admin call waits for its job; past it the answer is 202 and the job goes on. */
+  public static final String ADMIN_WAIT_MS = "admin.wait-ms";
+  /** The HS256 secret buyer tokens are checked with (a base64url file); empty: none. */
+  public static final String TOKEN_SECRET_FILE = "buyer-token.secret-file";
+  /** A PEM public key (RSA or EC) for RS256/ES256 buyer tokens; empty: none. */
+  public static final String TOKEN_PUBLIC_KEY_FILE = "buyer-token.public-key-file";
+  /** A JWK set file of public keys for RS256/ES256 buyer tokens; empty: none. */
+  public static final String TOKEN_JWKS_FILE = "buyer-token.jwks-file";
+  /** The {@code iss} buyer tokens must carry. */
+  public static final String TOKEN_ISSUER = "buyer-token.issuer";
+  /** The {@code aud} buyer tokens must include. */
+  public static final String TOKEN_AUDIENCE = "buyer-token.audience";
+  /** Clock skew allowed on {@code exp} and {@code nbf}, in seconds. */
+  public static final String TOKEN_CLOCK_SKEW_S = "buyer-token.clock-skew-s";
+  /** The keyring order messages are signed with (env SECKILL_ORDER_SIGNING_KEYS_FILE). */
+  public static final String ORDER_SIGNING_KEYS_FILE = "order-signing.keys-file";
   /** Redis host. */
   public static final String REDIS_HOST = "redis.host";
   /** Redis port. */
@@ -71,20 +117,14 @@ public final class ApiConfig {
   public static final String RATE_LIMIT = "rate-limit.requests";
   /** The rate-limit window. */
   public static final String RATE_WINDOW_MS = "rate-limit.window-ms";
-  /** Where coupon discounts come from: {@code jdbc} (seckill_coupon) or {@code fixed}. */
+  /** Where coupon discounts come from: {@code grpc} (coupon-rpc's GetCoupon) or {@code fixed}. */
   public static final String COUPON_SOURCE = "coupon.source";
   /** The discount of every coupon when {@code coupon.source=fixed}. */
   public static final String COUPON_FIXED_DISCOUNT = "coupon.fixed-discount-cents";
-  /** MariaDB host (coupon discounts). */
-  public static final String DB_HOST = "db.host";
-  /** MariaDB port. */
-  public static final String DB_PORT = "db.port";
-  /** The coupon database. */
-  public static final String DB_COUPON_NAME = "db.coupon-name";
-  /** Database user. */
-  public static final String DB_USER = "db.user";
-  /** Database password; may be empty. */
-  public static final String DB_PASSWORD = "db.password";
+  /** coupon-rpc host. */
+  public static final String COUPON_HOST = "coupon.host";
+  /** coupon-rpc port (env SECKILL_COUPON_GRPC_PORT). */
+  public static final String COUPON_PORT = "coupon.grpc-port";
   /** How often the reconciler runs; 0 disables it. */
   public static final String RECONCILE_INTERVAL_MS = "reconcile.interval-ms";
   /** Admissions younger than this are left alone (still on their way through Kafka). */
@@ -161,6 +201,32 @@ public final class ApiConfig {
     return n;
   }
 
+  /** The value of {@code key} as true or false. */
+  public boolean bool(String key) {
+    String v = string(key);
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw bad(key, v, "is not true or false");
+  }
+
+  /** The value of {@code key} as a comma-separated list; empty when unset or blank. */
+  public List<String> list(String key) {
+    List<String> out = new ArrayList<>();
+    for (String part : find(key).orElse("").split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    return out;
+  }
+
+  /** The value of {@code key} as a path, or null when it is empty. */
+  public java.nio.file.Path pathOrNull(String key) {
+    String v = stringOrEmpty(key).strip();
+    return v.isEmpty() ? null : java.nio.file.Path.of(v);
+  }
+
   /** The value of {@code key}, which must be one of {@code allowed}. */
   public String oneOf(String key, String... allowed) {
     String v = string(key);
@@ -189,6 +255,11 @@ public final class ApiConfig {
 
   /** Parses {@code 1-20} or {@code 1,3,7-9} into ids, at most 100,000 of them. */
   public static List<Long> parseIds(String spec) {
+    return parseIds(spec, 100_000);
+  }
+
+  /** Parses {@code 1-20} or {@code 1,3,7-9} into ids, at most {@code max} of them. */
+  public static List<Long> parseIds(String spec, int max) {
     List<Long> ids = new ArrayList<>();
     for (String part : spec.split(",")) {
       String p = part.trim();
@@ -209,8 +280,8 @@ public final class ApiConfig {
       }
       for (long id = from; id <= to; id++) {
         ids.add(id);
-        if (ids.size() > 100_000) {
-          throw new IllegalArgumentException("more than 100000 ids");
+        if (ids.size() > max) {
+          throw new IllegalArgumentException("more than " + max + " ids");
         }
       }
     }
@@ -231,7 +302,30 @@ public final class ApiConfig {
     check(problems, () -> integer(HTTP_MAX_BODY_BYTES, 64, 1 << 20));
     check(problems, () -> integer(HTTP_WORKER_THREADS, 1, 4096));
     check(problems, () -> integer(HTTP_IO_THREADS, 1, 64));
+    check(problems, () -> integer(HTTP_MAX_IN_FLIGHT, 1, 1_000_000));
+    check(problems, () -> integer(HTTP_BODY_TIMEOUT_MS, 100, 600_000));
+    check(problems, () -> integer(HTTP_READ_TIMEOUT_MS, 100, 600_000));
+    check(problems, () -> integer(HTTP_IDLE_TIMEOUT_MS, 1000, 3_600_000));
+    check(problems, () -> integer(HTTP_PARSE_TIMEOUT_MS, 100, 600_000));
+    check(problems, () -> integer(CLIENT_RATE, 0, 10_000_000));
+    check(problems, () -> integer(CLIENT_BURST, 0, 10_000_000));
+    check(problems, () -> integer(CLIENT_MAX_TRACKED, 1, 10_000_000));
+    check(problems, () -> trustedProxies());
+    check(problems, () -> string(ADMIN_HOST));
+    check(problems, () -> integer(ADMIN_PORT, 0, 65535));
     check(problems, () -> stringOrEmpty(ADMIN_TOKEN));
+    check(problems, () -> stringOrEmpty(ADMIN_TOKEN_FILE));
+    check(problems, () -> bool(ADMIN_ALLOW_NO_TOKEN));
+    check(problems, () -> integer(ADMIN_MAX_IDS, 1, 100_000));
+    check(problems, () -> integer(ADMIN_REOPEN_MAX_PENDING, 1, 10_000_000));
+    check(problems, () -> integer(ADMIN_WAIT_MS, 100, 600_000));
+    check(problems, () -> stringOrEmpty(TOKEN_SECRET_FILE));
+    check(problems, () -> stringOrEmpty(TOKEN_PUBLIC_KEY_FILE));
+    check(problems, () -> stringOrEmpty(TOKEN_JWKS_FILE));
+    check(problems, () -> string(TOKEN_ISSUER));
+    check(problems, () -> string(TOKEN_AUDIENCE));
+    check(problems, () -> integer(TOKEN_CLOCK_SKEW_S, 0, 3600));
+    check(problems, () -> string(ORDER_SIGNING_KEYS_FILE));
     check(problems, () -> string(REDIS_HOST));
     check(problems, () -> integer(REDIS_PORT, 1, 65535));
     check(problems, () -> stringOrEmpty(REDIS_PASSWORD));
@@ -254,13 +348,10 @@ public final class ApiConfig {
     check(problems, () -> integer(ORDER_MAX_QUANTITY, 1, 1000));
     check(problems, () -> integer(RATE_LIMIT, 0, 1_000_000));
     check(problems, () -> integer(RATE_WINDOW_MS, 1, 3_600_000));
-    check(problems, () -> oneOf(COUPON_SOURCE, "jdbc", "fixed"));
+    check(problems, () -> oneOf(COUPON_SOURCE, "grpc", "fixed"));
     check(problems, () -> number(COUPON_FIXED_DISCOUNT, 0, Long.MAX_VALUE));
-    check(problems, () -> string(DB_HOST));
-    check(problems, () -> integer(DB_PORT, 1, 65535));
-    check(problems, () -> string(DB_COUPON_NAME));
-    check(problems, () -> string(DB_USER));
-    check(problems, () -> stringOrEmpty(DB_PASSWORD));
+    check(problems, () -> string(COUPON_HOST));
+    check(problems, () -> integer(COUPON_PORT, 1, 65535));
     check(problems, () -> integer(RECONCILE_INTERVAL_MS, 0, 3_600_000));
     check(problems, () -> integer(RECONCILE_MIN_AGE_MS, 0, 3_600_000));
     check(problems, () -> integer(RECONCILE_STALE_MS, 1000, 86_400_000));
@@ -269,12 +360,36 @@ public final class ApiConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(RESOURCE + ": " + String.join("; ", problems));
     }
+    if (pathOrNull(TOKEN_SECRET_FILE) == null && pathOrNull(TOKEN_PUBLIC_KEY_FILE) == null
+        && pathOrNull(TOKEN_JWKS_FILE) == null) {
+      throw new ConfigException(RESOURCE + ": no buyer token key: set " + TOKEN_SECRET_FILE + " (env "
+          + String.join(" / ", envNames(TOKEN_SECRET_FILE)) + "), " + TOKEN_PUBLIC_KEY_FILE + " or " + TOKEN_JWKS_FILE);
+    }
+    if (stringOrEmpty(ADMIN_TOKEN).isBlank() && stringOrEmpty(ADMIN_TOKEN_FILE).isBlank() && !bool(ADMIN_ALLOW_NO_TOKEN)) {
+      throw new ConfigException(RESOURCE + ": no operator token: set " + ADMIN_TOKEN_FILE + " (env "
+          + String.join(" / ", envNames(ADMIN_TOKEN_FILE)) + ") or " + ADMIN_TOKEN + " (env "
+          + String.join(" / ", envNames(ADMIN_TOKEN)) + "); " + ADMIN_ALLOW_NO_TOKEN + "=true opens the admin"
+          + " routes to anyone who reaches the admin port (development only)");
+    }
     // Publishing waits for the ack past Kafka's own deadline, so a send never ends "unknown".
     if (integer(KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) <= integer(KAFKA_LINGER_MS, 0, 1000)) {
       throw bad(KAFKA_DELIVERY_TIMEOUT_MS, find(KAFKA_DELIVERY_TIMEOUT_MS).orElse(""),
           "must exceed " + KAFKA_LINGER_MS);
     }
     return this;
+  }
+
+  /** The trusted proxies, each parsed (a bad entry names itself). */
+  public List<String> trustedProxies() {
+    List<String> proxies = list(TRUSTED_PROXIES);
+    for (String p : proxies) {
+      try {
+        ClientLimiter.Cidr.parse(p);
+      } catch (IllegalArgumentException e) {
+        throw bad(TRUSTED_PROXIES, String.join(",", proxies), e.getMessage());
+      }
+    }
+    return proxies;
   }
 
   private static void check(List<String> problems, Runnable read) {

@@ -19,6 +19,7 @@ public final class ApiMetrics {
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final Counter admissions;
   private final Counter reconciled;
+  private final Counter admin;
   private final Histogram latency;
   // The labelled points, looked up once per label value instead of on every request.
   private final Map<String, CounterDataPoint> admissionPoints = new ConcurrentHashMap<>();
@@ -37,6 +38,9 @@ public final class ApiMetrics {
         .labelNames("route").classicOnly()
         .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
         .register(registry);
+    admin = Counter.builder().name("seckill_api_admin_calls_total")
+        .help("Calls on the admin listener by result (authorized, unauthorized)")
+        .labelNames("result").register(registry);
     GaugeWithCallback.builder().name("seckill_api_sold_out_flags")
         .help("Products this process answers 'sold out' for without asking Redis")
         .callback(cb -> cb.call(soldOutFlags.getAsDouble())).register(registry);
@@ -45,6 +49,26 @@ public final class ApiMetrics {
   /** Counts one admission outcome. */
   public void admission(String outcome) {
     admissionPoints.computeIfAbsent(outcome, admissions::labelValues).inc();
+  }
+
+  /**
+   * Reports Redis memory (INFO memory: used_memory and maxmemory) at each scrape; Redis runs with
+   * noeviction, so when used reaches max, admissions fail instead of keys vanishing.
+   */
+  public void redisMemory(java.util.function.Supplier<AdmissionStore.Memory> memory) {
+    GaugeWithCallback.builder().name("seckill_api_redis_memory_bytes")
+        .help("Redis memory: used (used_memory) and max (maxmemory, 0 = unlimited); -1 when Redis cannot answer")
+        .labelNames("kind")
+        .callback(cb -> {
+          AdmissionStore.Memory m = memory.get();
+          cb.call(m.usedBytes(), "used");
+          cb.call(m.maxBytes(), "max");
+        }).register(registry);
+  }
+
+  /** Counts one admin call by result. */
+  public void admin(String result) {
+    admin.labelValues(result).inc();
   }
 
   /** Counts one reconciler action. */

@@ -1,14 +1,21 @@
 package io.seckill.api;
 
+import io.seckill.auth.OrderSigning;
+import io.seckill.auth.SecretFiles;
+import io.seckill.auth.TokenVerifier;
 import io.seckill.runtime.ConfigException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 
 /** The seckill HTTP admission server: Undertow routes over Redis, Kafka, order-rpc and product-rpc. */
 public final class ApiServer implements AutoCloseable {
@@ -21,46 +28,58 @@ public final class ApiServer implements AutoCloseable {
   private final Reconciler reconciler;
   private final AdmissionStore store;
   private final AdmissionService admission;
-  private final SaleAdmin sales;
+  private final AdminApi adminApi;
   private final ApiMetrics metrics;
   private final Undertow undertow;
   private final long reconcileIntervalMs;
 
   private ApiServer(ApiConfig c, OrderPublisher publisherOverride) {
+    // Keys first: a missing or bad key file stops start-up before anything is connected.
+    TokenVerifier tokens = tokenVerifier(c);
+    String adminToken = adminToken(c);
+    OrderSigning signing = publisherOverride != null ? null : orderSigning(c);
     this.redis = Redisson.create(redisConfig(c));
     try {
       this.store = new AdmissionStore(redis);
       this.publisher = publisherOverride != null ? publisherOverride
           : new KafkaOrderPublisher(c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT), c.string(ApiConfig.KAFKA_TOPIC),
-              c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000),
+              signing, c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000),
               c.integer(ApiConfig.KAFKA_MAX_BLOCK_MS, 100, 600_000), c.integer(ApiConfig.KAFKA_LINGER_MS, 0, 1000),
               c.integer(ApiConfig.KAFKA_BATCH_BYTES, 1024, 16 << 20),
               c.oneOf(ApiConfig.KAFKA_COMPRESSION, "none", "lz4", "snappy", "zstd", "gzip"));
+      int deadlineMs = c.integer(ApiConfig.RPC_DEADLINE_MS, 50, 60_000);
       this.rpc = new GrpcClients(c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT),
-          c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT),
-          c.integer(ApiConfig.RPC_DEADLINE_MS, 50, 60_000));
+          c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT), deadlineMs);
       this.coupons = "fixed".equals(c.string(ApiConfig.COUPON_SOURCE))
           ? CouponDiscounts.fixed(c.number(ApiConfig.COUPON_FIXED_DISCOUNT, 0, Long.MAX_VALUE))
-          : new CouponDiscounts.Jdbc("jdbc:mysql://" + c.string(ApiConfig.DB_HOST) + ":"
-              + c.integer(ApiConfig.DB_PORT, 1, 65535) + "/" + c.string(ApiConfig.DB_COUPON_NAME),
-              c.string(ApiConfig.DB_USER), c.stringOrEmpty(ApiConfig.DB_PASSWORD));
+          : new CouponDiscounts.Grpc(c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT), deadlineMs);
       // Kafka reports every send within delivery.timeout.ms; the margin makes a lost callback the only
       // way to reach this bound, which then answers 504 and gives the slots back.
       long ackWaitMs = c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) + 2_000L;
       this.admission = new AdmissionService(store, publisher, coupons, c.integer(ApiConfig.RATE_LIMIT, 0, 1_000_000),
           c.integer(ApiConfig.RATE_WINDOW_MS, 1, 3_600_000), ackWaitMs);
       this.metrics = new ApiMetrics(admission::soldOutFlags);
+      metrics.redisMemory(store::memory);
       admission.metrics(metrics);
       this.reconciler = new Reconciler(store, rpc, admission, metrics, c.integer(ApiConfig.RECONCILE_MIN_AGE_MS, 0, 3_600_000),
           c.integer(ApiConfig.RECONCILE_STALE_MS, 1000, 86_400_000), c.integer(ApiConfig.RECONCILE_BATCH, 1, 100_000));
       this.reconcileIntervalMs = c.integer(ApiConfig.RECONCILE_INTERVAL_MS, 0, 3_600_000);
-      this.sales = new SaleAdmin(store, rpc, reconciler, admission);
+      SaleAdmin sales = new SaleAdmin(store, rpc, reconciler, admission,
+          c.integer(ApiConfig.ADMIN_REOPEN_MAX_PENDING, 1, 10_000_000));
       int maxBody = c.integer(ApiConfig.HTTP_MAX_BODY_BYTES, 64, 1 << 20);
-      HttpApi api = new HttpApi(admission, store, rpc, sales, metrics, maxBody,
-          c.integer(ApiConfig.ORDER_MAX_QUANTITY, 1, 1000), c.stringOrEmpty(ApiConfig.ADMIN_TOKEN),
+      ClientLimiter limiter = new ClientLimiter(c.integer(ApiConfig.CLIENT_RATE, 0, 10_000_000),
+          c.integer(ApiConfig.CLIENT_BURST, 0, 10_000_000), c.trustedProxies(),
+          c.integer(ApiConfig.CLIENT_MAX_TRACKED, 1, 10_000_000));
+      HttpApi api = new HttpApi(admission, store, rpc, tokens, limiter, metrics, new HttpApi.Limits(maxBody,
+          c.integer(ApiConfig.ORDER_MAX_QUANTITY, 1, 1000), c.integer(ApiConfig.HTTP_MAX_IN_FLIGHT, 1, 1_000_000),
+          c.integer(ApiConfig.HTTP_BODY_TIMEOUT_MS, 100, 600_000)));
+      this.adminApi = new AdminApi(admission, store, sales, metrics, adminToken,
+          c.integer(ApiConfig.ADMIN_MAX_IDS, 1, 100_000), c.integer(ApiConfig.ADMIN_WAIT_MS, 100, 600_000),
           c.idList(ApiConfig.SALES_DEMO_PRODUCTS));
+      int idleMs = c.integer(ApiConfig.HTTP_IDLE_TIMEOUT_MS, 1000, 3_600_000);
       this.undertow = Undertow.builder()
-          .addHttpListener(c.integer(ApiConfig.HTTP_PORT, 0, 65535), c.string(ApiConfig.HTTP_HOST))
+          .addHttpListener(c.integer(ApiConfig.HTTP_PORT, 0, 65535), c.string(ApiConfig.HTTP_HOST), api.handler())
+          .addHttpListener(c.integer(ApiConfig.ADMIN_PORT, 0, 65535), c.string(ApiConfig.ADMIN_HOST), adminApi.handler())
           .setIoThreads(c.integer(ApiConfig.HTTP_IO_THREADS, 1, 64))
           .setWorkerThreads(c.integer(ApiConfig.HTTP_WORKER_THREADS, 1, 4096))
           // The handler answers 413 itself after maxBody + 1 bytes; this hard cap (far above it, so
@@ -68,11 +87,70 @@ public final class ApiServer implements AutoCloseable {
           .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(64L * 1024, 16L * maxBody))
           .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
           .setServerOption(UndertowOptions.MAX_PARAMETERS, 32)
-          .setHandler(api.handler())
+          .setServerOption(UndertowOptions.MAX_HEADERS, 64)
+          // Slow clients cannot hold connections: the request line and headers, each read, an idle
+          // keep-alive connection are all bounded (the admission body has its own deadline).
+          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, c.integer(ApiConfig.HTTP_PARSE_TIMEOUT_MS, 100, 600_000))
+          .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMs)
+          .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMs)
+          .setSocketOption(Options.READ_TIMEOUT, c.integer(ApiConfig.HTTP_READ_TIMEOUT_MS, 100, 600_000))
           .build();
     } catch (RuntimeException e) {
       redis.shutdown();
       throw e;
+    }
+  }
+
+  private static TokenVerifier tokenVerifier(ApiConfig c) {
+    byte[] secret = null;
+    Path secretFile = c.pathOrNull(ApiConfig.TOKEN_SECRET_FILE);
+    try {
+      if (secretFile != null) {
+        secret = Base64.getUrlDecoder().decode(SecretFiles.read(secretFile, "buyer token secret"));
+      }
+      return new TokenVerifier(new TokenVerifier.Keys(secret, c.pathOrNull(ApiConfig.TOKEN_PUBLIC_KEY_FILE),
+          c.pathOrNull(ApiConfig.TOKEN_JWKS_FILE)), c.string(ApiConfig.TOKEN_ISSUER), c.string(ApiConfig.TOKEN_AUDIENCE),
+          Duration.ofSeconds(c.integer(ApiConfig.TOKEN_CLOCK_SKEW_S, 0, 3600)));
+    } catch (IllegalArgumentException | SecretFiles.SecretException e) {
+      throw new ConfigException("buyer token keys (" + ApiConfig.TOKEN_SECRET_FILE + ", " + ApiConfig.TOKEN_PUBLIC_KEY_FILE
+          + ", " + ApiConfig.TOKEN_JWKS_FILE + "): " + e.getMessage());
+    }
+  }
+
+  /** The operator token, or null when the dev flag allows none (logged loudly). */
+  private static String adminToken(ApiConfig c) {
+    String literal = c.stringOrEmpty(ApiConfig.ADMIN_TOKEN).strip();
+    String token = literal;
+    if (token.isEmpty()) {
+      Path file = c.pathOrNull(ApiConfig.ADMIN_TOKEN_FILE);
+      if (file != null) {
+        try {
+          token = SecretFiles.read(file, "admin token");
+        } catch (SecretFiles.SecretException e) {
+          throw new ConfigException(ApiConfig.ADMIN_TOKEN_FILE + ": " + e.getMessage());
+        }
+      }
+    }
+    if (token.isEmpty()) {
+      log.warn("************************************************************************************");
+      log.warn("admin.allow-no-token=true: the admin routes answer ANYONE who reaches the admin port.");
+      log.warn("Development only. Set admin.token-file (env SECKILL_ADMIN_TOKEN_FILE) for anything else.");
+      log.warn("************************************************************************************");
+      return null;
+    }
+    if (token.length() < 16) {
+      throw new ConfigException("the admin token has " + token.length() + " characters, at least 16 are needed");
+    }
+    return token;
+  }
+
+  private static OrderSigning orderSigning(ApiConfig c) {
+    Path file = Path.of(c.string(ApiConfig.ORDER_SIGNING_KEYS_FILE));
+    try {
+      return OrderSigning.fromFile(file);
+    } catch (IllegalArgumentException | SecretFiles.SecretException e) {
+      throw new ConfigException(ApiConfig.ORDER_SIGNING_KEYS_FILE + " (env "
+          + String.join(" / ", c.envNames(ApiConfig.ORDER_SIGNING_KEYS_FILE)) + "): " + e.getMessage());
     }
   }
 
@@ -98,9 +176,14 @@ public final class ApiServer implements AutoCloseable {
     return s;
   }
 
-  /** The bound port (useful with {@code http.port=0}). */
+  /** The bound buyer port (useful with {@code api.port=0}). */
   public int port() {
     return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  /** The bound admin port (useful with {@code admin.port=0}). */
+  public int adminPort() {
+    return ((InetSocketAddress) undertow.getListenerInfo().get(1).getAddress()).getPort();
   }
 
   /** The admission store (tests and the benchmark inspect Redis through it). */
@@ -143,6 +226,7 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     undertow.stop();
+    adminApi.close();
     reconciler.close();
     publisher.close();
     rpc.close();
@@ -153,15 +237,17 @@ public final class ApiServer implements AutoCloseable {
   /** Starts the server from {@code seckill-api.properties} and the environment. */
   public static void main(String[] args) {
     ApiConfig config;
+    ApiServer server;
     try {
       config = ApiConfig.load().validate();
+      server = start(config);
     } catch (ConfigException e) {
       System.err.println("seckill-api: " + e.getMessage());
       System.exit(2);
       return;
     }
-    ApiServer server = start(config);
-    log.info("seckill-api listening on {}:{}", config.string(ApiConfig.HTTP_HOST), server.port());
+    log.info("seckill-api listening on {}:{} (buyers) and {}:{} (admin)", config.string(ApiConfig.HTTP_HOST),
+        server.port(), config.string(ApiConfig.ADMIN_HOST), server.adminPort());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("seckill-api stopping");
       server.close();

@@ -1,21 +1,24 @@
 package io.seckill.api;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.seckill.proto.coupon.Coupon;
+import io.seckill.proto.coupon.CouponServiceGrpc;
+import io.seckill.proto.coupon.GetCouponRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** The discount a coupon gives, in cents. */
 public interface CouponDiscounts extends AutoCloseable {
   /**
    * The discount of {@code couponId} (never 0 here: no coupon means no call). An unknown coupon gives
    * 0: its TCC Try refuses it later and the order ends CANCELLED, so the amount does not matter.
+   * Throws when the coupon service cannot answer.
    */
-  long discountCents(long couponId) throws SQLException;
+  long discountCents(long couponId);
 
   @Override
   default void close() {}
@@ -26,55 +29,49 @@ public interface CouponDiscounts extends AutoCloseable {
   }
 
   /**
-   * Reads {@code discount_cents} from {@code seckill_coupon.coupon}. The column never changes once a
-   * coupon exists, so found values are cached; only admitted buyers get here, so the database sees at
-   * most one query per coupon, not the flood.
+   * Asks coupon-rpc ({@code CouponService/GetCoupon}): the API holds no database credentials. A
+   * coupon's discount never changes once it exists, so found values are cached; only admitted buyers
+   * get here, so coupon-rpc sees at most one call per coupon, not the flood.
    */
-  final class Jdbc implements CouponDiscounts {
-    private final HikariDataSource pool;
+  final class Grpc implements CouponDiscounts {
+    private final ManagedChannel channel;
+    private final long deadlineMs;
     private final Map<Long, Long> cache = new ConcurrentHashMap<>();
 
-    /** A small pool on {@code jdbcUrl}; the API starts even while the database is down. */
-    public Jdbc(String jdbcUrl, String user, String password) {
-      HikariConfig hc = new HikariConfig();
-      hc.setPoolName("api-coupon");
-      hc.setJdbcUrl(jdbcUrl);
-      hc.setUsername(user);
-      hc.setPassword(password);
-      // The first seconds of a sale bring one lookup per new coupon at once; a loaded machine opens
-      // connections slowly, so a few more of them and a patient wait beat a 503.
-      hc.setMaximumPoolSize(8);
-      hc.setMinimumIdle(1);
-      hc.setReadOnly(true);
-      hc.setConnectionTimeout(5_000);
-      // Admission must not depend on the database being up when the API starts.
-      hc.setInitializationFailTimeout(-1);
-      this.pool = new HikariDataSource(hc);
+    /** A plaintext channel to {@code target} (host:port), each call under {@code deadlineMs}. */
+    public Grpc(String target, long deadlineMs) {
+      this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+      this.deadlineMs = deadlineMs;
     }
 
     @Override
-    public long discountCents(long couponId) throws SQLException {
+    public long discountCents(long couponId) {
       Long cached = cache.get(couponId);
       if (cached != null) {
         return cached;
       }
-      try (Connection c = pool.getConnection();
-          PreparedStatement ps = c.prepareStatement("SELECT discount_cents FROM coupon WHERE id = ?")) {
-        ps.setLong(1, couponId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return 0;
-          }
-          long d = rs.getLong(1);
-          cache.put(couponId, d);
-          return d;
+      Coupon c;
+      try {
+        c = CouponServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+            .getCoupon(GetCouponRequest.newBuilder().setCouponId(couponId).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          return 0;
         }
+        throw e;
       }
+      cache.put(couponId, c.getDiscountCents());
+      return c.getDiscountCents();
     }
 
     @Override
     public void close() {
-      pool.close();
+      channel.shutdown();
+      try {
+        channel.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -1,85 +1,104 @@
 package io.seckill.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seckill.api.AdmissionStore.AdmissionRecord;
 import io.seckill.api.OrderDirectory.StoredOrder;
+import io.seckill.auth.TokenVerifier;
 import io.undertow.Handlers;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.server.handlers.BlockingHandler;
-import io.undertow.util.SameThreadExecutor;
-import io.undertow.io.Receiver;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP routes. Admission runs asynchronously from the I/O thread (no thread waits on Redis or
- * Kafka); the other routes run on an Undertow worker thread. All answer JSON; errors carry {@code error}, {@code reason} or
- * {@code field} and a {@code message}.
+ * The buyer port's routes. Every request first passes the in-flight bound and its client IP's token
+ * bucket, before any Redis work. Admission and order status need the buyer's Bearer token; the
+ * buyer is its subject. Admission runs asynchronously from the I/O thread (no thread waits on Redis
+ * or Kafka); order status runs on an Undertow worker thread.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final AdmissionService admission;
   private final AdmissionStore store;
   private final OrderDirectory orders;
-  private final SaleAdmin sales;
+  private final TokenVerifier tokens;
+  private final ClientLimiter limiter;
   private final ApiMetrics metrics;
-  private final int maxBodyBytes;
-  private final int maxQuantity;
-  private final String adminToken;
-  private final List<Long> demoProducts;
+  private final Limits limits;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * The bounds of the buyer port.
+   *
+   * @param maxBodyBytes largest admission body (413 past it)
+   * @param maxQuantity largest quantity of one order
+   * @param maxInFlight most requests in progress at once (503 past it)
+   * @param bodyTimeoutMs longest time a body may take to arrive in full (408 past it)
+   */
+  public record Limits(int maxBodyBytes, int maxQuantity, int maxInFlight, long bodyTimeoutMs) {}
 
   /** Routes over the given parts. */
-  public HttpApi(AdmissionService admission, AdmissionStore store, OrderDirectory orders, SaleAdmin sales,
-      ApiMetrics metrics, int maxBodyBytes, int maxQuantity, String adminToken, List<Long> demoProducts) {
+  public HttpApi(AdmissionService admission, AdmissionStore store, OrderDirectory orders, TokenVerifier tokens,
+      ClientLimiter limiter, ApiMetrics metrics, Limits limits) {
     this.admission = admission;
     this.store = store;
     this.orders = orders;
-    this.sales = sales;
+    this.tokens = tokens;
+    this.limiter = limiter;
     this.metrics = metrics;
-    this.maxBodyBytes = maxBodyBytes;
-    this.maxQuantity = maxQuantity;
-    this.adminToken = adminToken;
-    this.demoProducts = List.copyOf(demoProducts);
+    this.limits = limits;
   }
 
-  /** The root handler. */
+  /** The root handler of the buyer port. */
   public HttpHandler handler() {
-    // Admission runs on the I/O thread and never blocks it (async body read, Redis and Kafka through
-    // callbacks); the other routes are rare and call blocking clients, so they get a worker thread.
-    return Handlers.routing()
+    HttpHandler routes = Handlers.routing()
         .post("/api/v1/seckill/orders", this::admit)
-        .get("/api/v1/orders/{orderId}", blocking(timed("order", this::order)))
-        .post("/api/v1/admin/sales/open-all", blocking(timed("admin", admin(this::openAll))))
-        .post("/api/v1/admin/sales/{productId}/open", blocking(timed("admin", admin(this::open))))
-        .post("/api/v1/admin/sales/{productId}/close", blocking(timed("admin", admin(this::close))))
-        .get("/api/v1/admin/sales/{productId}", blocking(timed("admin", admin(this::sale))))
-        .get("/health", blocking(timed("health", this::health)))
-        .get("/metrics", blocking(this::metrics))
-        .setFallbackHandler(ex -> error(ex, 404, "NOT_FOUND", "no such route: " + ex.getRequestPath()))
-        .setInvalidMethodHandler(ex -> error(ex, 405, "METHOD_NOT_ALLOWED", ex.getRequestMethod() + " not allowed here"));
+        .get("/api/v1/orders/{orderId}", new BlockingHandler(timed("order", this::order)))
+        .get("/health", new BlockingHandler(timed("health", this::health)))
+        .setFallbackHandler(ex -> Answers.error(ex, 404, "NOT_FOUND", "no such route: " + ex.getRequestPath()))
+        .setInvalidMethodHandler(ex -> Answers.error(ex, 405, "METHOD_NOT_ALLOWED",
+            ex.getRequestMethod() + " not allowed here"));
+    return ex -> guard(ex, routes);
   }
 
-  private static HttpHandler blocking(HttpHandler h) {
-    return new BlockingHandler(h);
+  /** The in-flight bound, then the client's bucket; /health is exempt from the bucket (probes). */
+  private void guard(HttpServerExchange ex, HttpHandler next) throws Exception {
+    if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+      inFlight.decrementAndGet();
+      metrics.admission("overloaded");
+      Answers.refusal(ex, 503, "OVERLOADED", "too many requests in progress, retry", 1);
+      return;
+    }
+    ex.addExchangeCompleteListener((e, nextListener) -> {
+      inFlight.decrementAndGet();
+      nextListener.proceed();
+    });
+    if (!"/health".equals(ex.getRequestPath())) {
+      ClientLimiter.Verdict v = limiter.charge(ex.getSourceAddress(),
+          ex.getRequestHeaders().getFirst(Headers.X_FORWARDED_FOR));
+      if (v instanceof ClientLimiter.Limited l) {
+        metrics.admission("client_rate_limited");
+        Answers.refusal(ex, 429, "RATE_LIMITED", "too many requests from this client", l.retryAfterSeconds());
+        return;
+      }
+    }
+    next.handleRequest(ex);
   }
 
   private interface Route {
@@ -94,7 +113,7 @@ public final class HttpApi {
       } catch (Exception e) {
         log.warn("{} {} failed", ex.getRequestMethod(), ex.getRequestPath(), e);
         if (!ex.isResponseStarted()) {
-          error(ex, 503, "UNAVAILABLE", "temporarily unavailable: " + e.getClass().getSimpleName());
+          Answers.unavailable(ex);
         }
       } finally {
         metrics.observe(name, start);
@@ -102,20 +121,80 @@ public final class HttpApi {
     };
   }
 
+  /** The buyer of the request, or null after answering 401. */
+  private TokenVerifier.Buyer buyer(HttpServerExchange ex) {
+    TokenVerifier.Result r = tokens.verify(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+    if (r instanceof TokenVerifier.Buyer b) {
+      return b;
+    }
+    TokenVerifier.Refused refused = (TokenVerifier.Refused) r;
+    metrics.admission("unauthorized");
+    ex.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, refused.reason() == TokenVerifier.Reason.TOKEN_MISSING
+        ? "Bearer realm=\"seckill\"" : "Bearer realm=\"seckill\", error=\"invalid_token\"");
+    ObjectNode n = Answers.JSON.createObjectNode();
+    n.put("error", "UNAUTHORIZED");
+    n.put("reason", refused.reason().name());
+    n.put("message", refused.message());
+    Answers.send(ex, 401, n);
+    return null;
+  }
+
+  /** Only JSON bodies: anything else is 415 before the body is read. */
+  private static boolean json(HttpServerExchange ex) {
+    String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (type == null) {
+      return false;
+    }
+    int semi = type.indexOf(';');
+    String media = (semi < 0 ? type : type.substring(0, semi)).strip();
+    return media.equalsIgnoreCase("application/json");
+  }
+
   /**
-   * {@code POST /api/v1/seckill/orders}, on the I/O thread. The body is read without blocking (at most
-   * {@code maxBodyBytes}, else 413), then the exchange is dispatched so it stays open, and it is ended
-   * from whichever thread completes the admission (Redisson's, the Kafka producer's or the ack timer's).
+   * {@code POST /api/v1/seckill/orders}, on the I/O thread. Content type and token are checked
+   * first; the body is read without blocking (at most {@code maxBodyBytes}, else 413; within
+   * {@code bodyTimeoutMs}, else 408); then the exchange is dispatched so it stays open, and it is
+   * ended from whichever thread completes the admission.
    */
   private void admit(HttpServerExchange ex) {
     long start = System.nanoTime();
-    if (ex.getRequestContentLength() > maxBodyBytes) {
+    if (!json(ex)) {
+      metrics.admission("unsupported_media_type");
+      Answers.error(ex, 415, "UNSUPPORTED_MEDIA_TYPE", "send the order as Content-Type: application/json");
+      metrics.observe("admit", start);
+      return;
+    }
+    TokenVerifier.Buyer buyer = buyer(ex);
+    if (buyer == null) {
+      metrics.observe("admit", start);
+      return;
+    }
+    if (ex.getRequestContentLength() > limits.maxBodyBytes()) {
       tooLarge(ex, start);
       return;
     }
+    // Exactly one of the body callback, its error callback and the deadline answers.
+    AtomicBoolean answered = new AtomicBoolean();
+    var deadline = ex.getIoThread().executeAfter(() -> {
+      if (answered.compareAndSet(false, true)) {
+        metrics.admission("body_timeout");
+        ex.setPersistent(false);
+        Answers.error(ex, 408, "REQUEST_TIMEOUT", "the body did not arrive within " + limits.bodyTimeoutMs() + " ms");
+        metrics.observe("admit", start);
+      }
+    }, limits.bodyTimeoutMs(), TimeUnit.MILLISECONDS);
     Receiver receiver = ex.getRequestReceiver();
-    receiver.setMaxBufferSize(maxBodyBytes);
-    receiver.receiveFullBytes((e, body) -> admitBody(e, body, start), (e, err) -> {
+    receiver.setMaxBufferSize(limits.maxBodyBytes());
+    receiver.receiveFullBytes((e, body) -> {
+      if (answered.compareAndSet(false, true)) {
+        deadline.remove();
+        admitBody(e, buyer.userId(), body, start);
+      }
+    }, (e, err) -> {
+      if (!answered.compareAndSet(false, true)) {
+        return;
+      }
+      deadline.remove();
       if (err instanceof Receiver.RequestToLargeException || err instanceof RequestTooBigException) {
         // Undertow drains the unread rest up to MAX_ENTITY_SIZE (so the client reads this answer
         // instead of a reset) and closes the connection beyond it.
@@ -131,27 +210,23 @@ public final class HttpApi {
 
   private void tooLarge(HttpServerExchange ex, long start) {
     metrics.admission("too_large");
-    error(ex, 413, "TOO_LARGE", "body larger than " + maxBodyBytes + " bytes");
+    Answers.error(ex, 413, "TOO_LARGE", "body larger than " + limits.maxBodyBytes() + " bytes");
     metrics.observe("admit", start);
   }
 
-  private void admitBody(HttpServerExchange ex, byte[] body, long start) {
+  private void admitBody(HttpServerExchange ex, long userId, byte[] body, long start) {
     AdmissionRequest req;
     try {
-      req = AdmissionRequest.parse(body, maxQuantity);
+      req = AdmissionRequest.parse(body, limits.maxQuantity());
     } catch (AdmissionRequest.InvalidField e) {
       metrics.admission("invalid");
-      ObjectNode n = JSON.createObjectNode();
-      n.put("error", "INVALID_FIELD");
-      n.put("field", e.field());
-      n.put("message", e.getMessage());
-      send(ex, 400, n);
+      Answers.invalidField(ex, e.field(), e.getMessage());
       metrics.observe("admit", start);
       return;
     }
     CompletableFuture<AdmissionService.Decision> decision;
     try {
-      decision = admission.admitAsync(req.userId(), req.productId(), req.quantity(), req.couponId(),
+      decision = admission.admitAsync(userId, req.productId(), req.quantity(), req.couponId(),
           ex.getConnection().getWorker());
     } catch (RuntimeException e) {
       decision = CompletableFuture.failedFuture(e);
@@ -173,7 +248,7 @@ public final class HttpApi {
         d = decision.join();
       } catch (RuntimeException e) {
         log.warn("POST /api/v1/seckill/orders failed", e);
-        error(ex, 503, "UNAVAILABLE", "temporarily unavailable: " + e.getClass().getSimpleName());
+        Answers.unavailable(ex);
         return;
       }
       if (d.status() == 202) {
@@ -184,19 +259,18 @@ public final class HttpApi {
             .getBytes(StandardCharsets.US_ASCII)));
         return;
       }
-      ObjectNode n = JSON.createObjectNode();
-      {
-        n.put("error", d.reason());
-        n.put("reason", d.reason());
-        n.put("message", d.message());
-        if (d.orderId() != null) {
-          n.put("orderId", d.orderId());
-        }
-        if (d.status() == 429 || d.status() == 503 || d.status() == 504) {
-          ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-        }
+      ObjectNode n = Answers.JSON.createObjectNode();
+      n.put("error", d.reason());
+      n.put("reason", d.reason());
+      n.put("message", d.message());
+      // Only ALREADY_BOUGHT carries an order id: the caller's own, since the buyer is the token's.
+      if (d.orderId() != null) {
+        n.put("orderId", d.orderId());
       }
-      send(ex, d.status(), n);
+      if (d.status() == 429 || d.status() == 503 || d.status() == 504) {
+        ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+      }
+      Answers.send(ex, d.status(), n);
     } catch (RuntimeException e) {
       log.warn("could not answer an admission", e);
       ex.endExchange();
@@ -205,14 +279,15 @@ public final class HttpApi {
     }
   }
 
-  private void order(HttpServerExchange ex) throws IOException {
+  /** {@code GET /api/v1/orders/{id}}: the buyer's own order; anyone else's is 404, like an unknown id. */
+  private void order(HttpServerExchange ex) {
+    TokenVerifier.Buyer buyer = buyer(ex);
+    if (buyer == null) {
+      return;
+    }
     String orderId = param(ex, "orderId");
     if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
-      ObjectNode n = JSON.createObjectNode();
-      n.put("error", "INVALID_FIELD");
-      n.put("field", "orderId");
-      n.put("message", "orderId must be 1-64 characters of [A-Za-z0-9_-]");
-      send(ex, 400, n);
+      Answers.invalidField(ex, "orderId", "orderId must be 1-64 characters of [A-Za-z0-9_-]");
       return;
     }
     Optional<StoredOrder> stored;
@@ -221,16 +296,21 @@ public final class HttpApi {
     } catch (RuntimeException e) {
       // order-rpc is away: Redis can still say whether the order is on its way.
       Optional<AdmissionRecord> rec = store.record(orderId);
-      if (rec.isPresent() && (rec.get().state() == 'A' || rec.get().state() == 'Q')) {
-        send(ex, 200, queued(rec.get()));
+      if (rec.isPresent() && rec.get().userId() == buyer.userId()
+          && (rec.get().state() == 'A' || rec.get().state() == 'Q')) {
+        Answers.send(ex, 200, queued(rec.get()));
       } else {
-        error(ex, 503, "UNAVAILABLE", "order service unavailable, retry");
+        Answers.refusal(ex, 503, "UNAVAILABLE", "order service unavailable, retry", 1);
       }
       return;
     }
     if (stored.isPresent()) {
       StoredOrder o = stored.get();
-      ObjectNode n = JSON.createObjectNode();
+      if (o.userId() != buyer.userId()) {
+        notFound(ex, orderId);
+        return;
+      }
+      ObjectNode n = Answers.JSON.createObjectNode();
       n.put("orderId", o.orderId());
       // TRYING is the order's TCC in progress: still queued from the buyer's point of view.
       n.put("status", "TRYING".equals(o.status()) ? "QUEUED" : o.status());
@@ -245,19 +325,23 @@ public final class HttpApi {
       n.put("quantity", o.quantity());
       n.put("couponId", o.couponId());
       n.put("amountCents", o.amountCents());
-      send(ex, 200, n);
+      Answers.send(ex, 200, n);
       return;
     }
     Optional<AdmissionRecord> rec = store.record(orderId);
-    if (rec.isPresent() && rec.get().state() != 'C') {
-      send(ex, 200, queued(rec.get()));
+    if (rec.isPresent() && rec.get().state() != 'C' && rec.get().userId() == buyer.userId()) {
+      Answers.send(ex, 200, queued(rec.get()));
       return;
     }
-    error(ex, 404, "NOT_FOUND", "no order " + orderId);
+    notFound(ex, orderId);
+  }
+
+  private static void notFound(HttpServerExchange ex, String orderId) {
+    Answers.error(ex, 404, "NOT_FOUND", "no order " + orderId);
   }
 
   private static ObjectNode queued(AdmissionRecord r) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Answers.JSON.createObjectNode();
     n.put("orderId", r.orderId());
     n.put("status", "QUEUED");
     n.put("userId", r.userId());
@@ -267,159 +351,15 @@ public final class HttpApi {
     return n;
   }
 
-  private void open(HttpServerExchange ex) throws IOException {
-    Long productId = productId(ex);
-    if (productId == null) {
-      return;
-    }
-    Optional<SaleAdmin.OpenedSale> s = sales.open(productId);
-    if (s.isEmpty()) {
-      error(ex, 404, "UNKNOWN_PRODUCT", "product-rpc does not know product " + productId);
-      return;
-    }
-    send(ex, 200, JSON.valueToTree(s.get()));
+  private void health(HttpServerExchange ex) {
+    AdminApi.health(ex, store);
   }
 
-  private void openAll(HttpServerExchange ex) throws IOException {
-    List<Long> ids = demoProducts;
-    String spec = query(ex, "ids");
-    if (spec != null) {
-      try {
-        ids = ApiConfig.parseIds(spec);
-      } catch (IllegalArgumentException e) {
-        error(ex, 400, "INVALID_FIELD", "ids: " + e.getMessage());
-        return;
-      }
-    }
-    ArrayNode opened = JSON.createArrayNode();
-    ArrayNode failed = JSON.createArrayNode();
-    for (long id : ids) {
-      try {
-        Optional<SaleAdmin.OpenedSale> s = sales.open(id);
-        if (s.isPresent()) {
-          opened.add(JSON.<ObjectNode>valueToTree(s.get()));
-        } else {
-          failed.add(JSON.createObjectNode().put("productId", id).put("error", "UNKNOWN_PRODUCT"));
-        }
-      } catch (RuntimeException e) {
-        failed.add(JSON.createObjectNode().put("productId", id).put("error", e.toString()));
-      }
-    }
-    ObjectNode n = JSON.createObjectNode();
-    n.set("opened", opened);
-    n.set("failed", failed);
-    send(ex, failed.isEmpty() ? 200 : 207, n);
-  }
-
-  private void close(HttpServerExchange ex) throws IOException {
-    Long productId = productId(ex);
-    if (productId == null) {
-      return;
-    }
-    if (!sales.close(productId)) {
-      error(ex, 404, "NO_SALE", "product " + productId + " never had a sale");
-      return;
-    }
-    send(ex, 200, JSON.createObjectNode().put("productId", productId).put("open", false));
-  }
-
-  private void sale(HttpServerExchange ex) throws IOException {
-    Long productId = productId(ex);
-    if (productId == null) {
-      return;
-    }
-    Optional<AdmissionStore.Sale> s = store.sale(productId);
-    if (s.isEmpty()) {
-      error(ex, 404, "NO_SALE", "product " + productId + " never had a sale");
-      return;
-    }
-    ObjectNode n = JSON.valueToTree(s.get());
-    n.put("soldOutFlag", admission.isFlaggedSoldOut(productId));
-    send(ex, 200, n);
-  }
-
-  private void health(HttpServerExchange ex) throws IOException {
-    boolean redis;
-    try {
-      redis = store.ping();
-    } catch (RuntimeException e) {
-      redis = false;
-    }
-    ObjectNode n = JSON.createObjectNode();
-    n.put("status", redis ? "UP" : "DOWN");
-    n.put("redis", redis ? "UP" : "DOWN");
-    send(ex, redis ? 200 : 503, n);
-  }
-
-  private void metrics(HttpServerExchange ex) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    metrics.write(out);
-    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());
-    ex.getResponseSender().send(java.nio.ByteBuffer.wrap(out.toByteArray()));
-  }
-
-  private Route admin(Route route) {
-    if (adminToken.isEmpty()) {
-      return route;
-    }
-    byte[] expected = adminToken.getBytes(StandardCharsets.UTF_8);
-    return ex -> {
-      String given = ex.getRequestHeaders().getFirst(new HttpString("X-Admin-Token"));
-      if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-        error(ex, 401, "UNAUTHORIZED", "admin endpoints need the X-Admin-Token header");
-        return;
-      }
-      route.handle(ex);
-    };
-  }
-
-  private Long productId(HttpServerExchange ex) throws IOException {
-    String v = param(ex, "productId");
-    try {
-      long id = Long.parseLong(v);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    ObjectNode n = JSON.createObjectNode();
-    n.put("error", "INVALID_FIELD");
-    n.put("field", "productId");
-    n.put("message", "productId must be a positive whole number");
-    send(ex, 400, n);
-    return null;
-  }
-
-  private static String param(HttpServerExchange ex, String name) {
+  static String param(HttpServerExchange ex, String name) {
     Deque<String> v = ex.getPathParameters().get(name);
     if (v == null || v.isEmpty()) {
       v = ex.getQueryParameters().get(name);
     }
     return v == null || v.isEmpty() ? null : v.getFirst();
-  }
-
-  private static String query(HttpServerExchange ex, String name) {
-    Deque<String> v = ex.getQueryParameters().get(name);
-    return v == null || v.isEmpty() ? null : v.getFirst();
-  }
-
-  private static void error(HttpServerExchange ex, int status, String error, String message) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("error", error);
-    n.put("message", message);
-    send(ex, status, n);
-  }
-
-  private static void send(HttpServerExchange ex, int status, Object body) {
-    String text;
-    try {
-      text = JSON.writeValueAsString(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise an answer", e);
-    }
-    ex.setStatusCode(status);
-    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    ex.getResponseSender().send(text, StandardCharsets.UTF_8);
   }
 }

@@ -1,5 +1,6 @@
 package io.seckill.api;
 
+import io.seckill.auth.OrderSigning;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -8,15 +9,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** An idempotent Kafka producer; each order completes its future on {@code acks=all}. */
+/**
+ * An idempotent Kafka producer; each order completes its future on {@code acks=all}. Every record is
+ * signed (HMAC-SHA256 over the order's content, key id and signature in headers), so the consumer
+ * can tell the API's orders from anything else written to the topic.
+ */
 public final class KafkaOrderPublisher implements OrderPublisher {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
+  private final OrderSigning signing;
 
-  /** A producer for {@code topic} on {@code bootstrap}. */
-  public KafkaOrderPublisher(String bootstrap, String topic, int deliveryTimeoutMs, int maxBlockMs, int lingerMs,
-      int batchBytes, String compression) {
+  /** A producer for {@code topic} on {@code bootstrap}, signing with {@code signing}'s first key. */
+  public KafkaOrderPublisher(String bootstrap, String topic, OrderSigning signing, int deliveryTimeoutMs,
+      int maxBlockMs, int lingerMs, int batchBytes, String compression) {
     this.topic = topic;
+    this.signing = signing;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "seckill-api");
@@ -44,6 +51,9 @@ public final class KafkaOrderPublisher implements OrderPublisher {
   public CompletableFuture<Void> publish(OrderMessage order) {
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
         order.orderId().getBytes(StandardCharsets.US_ASCII), order.toJson());
+    OrderSigning.Signature sig = signing.sign(order.signedContent());
+    record.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.US_ASCII));
+    record.headers().add(OrderSigning.SIGNATURE_HEADER, sig.value().getBytes(StandardCharsets.US_ASCII));
     CompletableFuture<Void> ack = new CompletableFuture<>();
     try {
       // The callback runs on the producer's I/O thread once the broker answered or the record expired

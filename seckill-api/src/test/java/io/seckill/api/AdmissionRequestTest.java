@@ -15,32 +15,40 @@ class AdmissionRequestTest {
 
   @Test
   void acceptsAValidBodyAndDefaultsTheCoupon() throws Exception {
-    assertEquals(new AdmissionRequest(7, 3, 2, 9), parse("{\"userId\":7,\"productId\":3,\"quantity\":2,\"couponId\":9}"));
-    assertEquals(new AdmissionRequest(7, 3, 1, 0), parse("{\"userId\":7,\"productId\":3,\"quantity\":1}"));
+    assertEquals(new AdmissionRequest(3, 2, 9), parse("{\"productId\":3,\"quantity\":2,\"couponId\":9}"));
+    assertEquals(new AdmissionRequest(3, 1, 0), parse("{\"productId\":3,\"quantity\":1}"));
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "{\"productId\":1,\"quantity\":1}|userId",
-      "{\"userId\":0,\"productId\":1,\"quantity\":1}|userId",
-      "{\"userId\":\"7\",\"productId\":1,\"quantity\":1}|userId",
-      "{\"userId\":1.5,\"productId\":1,\"quantity\":1}|userId",
-      "{\"userId\":1,\"productId\":-2,\"quantity\":1}|productId",
-      "{\"userId\":1,\"quantity\":1}|productId",
-      "{\"userId\":1,\"productId\":1,\"quantity\":0}|quantity",
-      "{\"userId\":1,\"productId\":1,\"quantity\":6}|quantity",
-      "{\"userId\":1,\"productId\":1}|quantity",
-      "{\"userId\":1,\"productId\":1,\"quantity\":1,\"couponId\":-1}|couponId",
-      "{\"userId\":1,\"productId\":1,\"quantity\":1,\"couponId\":true}|couponId",
-      "{\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":1}|amountCents",
-      "{\"userId\":1,\"userId\":2,\"productId\":1,\"quantity\":1}|body",
+      "{\"userId\":7,\"productId\":1,\"quantity\":1}|userId",
+      "{\"productId\":-2,\"quantity\":1}|productId",
+      "{\"quantity\":1}|productId",
+      "{\"productId\":1,\"quantity\":0}|quantity",
+      "{\"productId\":1,\"quantity\":6}|quantity",
+      "{\"productId\":1}|quantity",
+      "{\"productId\":1,\"quantity\":1,\"couponId\":-1}|couponId",
+      "{\"productId\":1,\"quantity\":1,\"couponId\":true}|couponId",
+      "{\"productId\":1,\"quantity\":1,\"amountCents\":1}|amountCents",
+      "{\"productId\":1,\"productId\":2,\"quantity\":1}|body",
+      "{\"productId\":1,\"quantity\":1}{\"amountCents\":0}|body",
+      "{\"productId\":1,\"quantity\":1} garbage|body",
       "[1,2]|body",
       "not json|body",
       "''|body",
-      "{\"userId\":99999999999999999999,\"productId\":1,\"quantity\":1}|userId",
+      "{\"productId\":99999999999999999999,\"quantity\":1}|productId",
+      "{\"productId\":\"7\",\"quantity\":1}|productId",
+      "{\"productId\":1.5,\"quantity\":1}|productId",
   })
   void namesTheFieldAtFault(String body, String field) {
     AdmissionRequest.InvalidField e = assertThrows(AdmissionRequest.InvalidField.class, () -> parse(body));
     assertEquals(field, e.field(), e.getMessage());
+  }
+
+  @Test
+  void aUserIdInTheBodyIsRefusedWithTheReason() {
+    AdmissionRequest.InvalidField e = assertThrows(AdmissionRequest.InvalidField.class,
+        () -> parse("{\"userId\":7,\"productId\":1,\"quantity\":1}"));
+    assertEquals("userId is not accepted: the buyer is the subject of the Bearer token", e.getMessage());
   }
 }

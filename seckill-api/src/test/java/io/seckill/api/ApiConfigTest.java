@@ -22,9 +22,43 @@ class ApiConfigTest {
     return p;
   }
 
+  /** What the launcher (or a deployment) adds to the packaged file: where the keys are. */
+  private static final Map<String, String> KEYS = Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/run/secrets/buyer-token.key",
+      "SECKILL_ADMIN_TOKEN_FILE", "/run/secrets/admin.token");
+
   @Test
-  void packagedSettingsAreComplete() {
-    ApiConfig.of(packaged(), Map.of()).validate();
+  void packagedSettingsAreCompleteOnceTheKeysAreGiven() {
+    ApiConfig.of(packaged(), KEYS).validate();
+  }
+
+  @Test
+  void refusesToStartWithoutABuyerTokenKey() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ApiConfig.of(packaged(), Map.of("SECKILL_ADMIN_TOKEN_FILE", "/run/secrets/admin.token")).validate());
+    assertTrue(e.getMessage().contains("no buyer token key") && e.getMessage().contains("SECKILL_BUYER_TOKEN_SECRET_FILE"),
+        e.getMessage());
+    ApiConfig.of(packaged(), Map.of("SECKILL_ADMIN_TOKEN_FILE", "/a", "SECKILL_BUYER_TOKEN_JWKS_FILE", "/idp/jwks.json"))
+        .validate();
+  }
+
+  @Test
+  void refusesToStartWithoutAnAdminTokenUnlessTheDevFlagSaysSo() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k")).validate());
+    assertTrue(e.getMessage().contains("no operator token") && e.getMessage().contains("SECKILL_ADMIN_TOKEN_FILE"),
+        e.getMessage());
+    ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_API_ADMIN_ALLOW_NO_TOKEN", "true"))
+        .validate();
+    ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_ADMIN_TOKEN", "a-literal-token-value"))
+        .validate();
+  }
+
+  @Test
+  void badTrustedProxiesNameThemselves() {
+    Map<String, String> env = new java.util.HashMap<>(KEYS);
+    env.put("SECKILL_API_HTTP_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example.com");
+    ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.of(packaged(), env).validate());
+    assertTrue(e.getMessage().contains("http.trusted-proxies"), e.getMessage());
   }
 
   @Test
@@ -32,7 +66,7 @@ class ApiConfigTest {
     Properties p = packaged();
     p.remove("redis.port");
     ConfigException e = assertThrows(ConfigException.class,
-        () -> ApiConfig.of(p, Map.of()).validate());
+        () -> ApiConfig.of(p, KEYS).validate());
     assertTrue(e.getMessage().contains("missing setting 'redis.port'"), e.getMessage());
     assertTrue(e.getMessage().contains("SECKILL_REDIS_PORT"), e.getMessage());
   }
@@ -40,7 +74,8 @@ class ApiConfigTest {
   @Test
   void aBadValueNamesItself() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> ApiConfig.of(packaged(), Map.of("SECKILL_API_PORT", "eighty")).validate());
+        () -> ApiConfig.of(packaged(), Map.of("SECKILL_API_PORT", "eighty", "SECKILL_ADMIN_TOKEN_FILE", "/a",
+            "SECKILL_BUYER_TOKEN_SECRET_FILE", "/k")).validate());
     assertTrue(e.getMessage().contains("'api.port' = 'eighty'"), e.getMessage());
   }
 

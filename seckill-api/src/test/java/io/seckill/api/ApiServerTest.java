@@ -44,8 +44,12 @@ class ApiServerTest {
     return JSON.readTree(r.body());
   }
 
+  private static String bearer(long user) {
+    return "Bearer " + TestStack.token(user);
+  }
+
   private static HttpResponse<String> order(long user, long product) throws Exception {
-    return TestStack.post(port, "/api/v1/seckill/orders", TestStack.order(user, product, 1, 0));
+    return TestStack.admit(port, user, product, 1, 0);
   }
 
   @Test
@@ -53,14 +57,15 @@ class ApiServerTest {
     long product = TestStack.testProductId();
     try {
       server.store().openSale(product, 2, 1234, 2, System.currentTimeMillis());
-      HttpResponse<String> r = TestStack.post(port, "/api/v1/seckill/orders", TestStack.order(41, product, 2, 0));
+      HttpResponse<String> r = TestStack.admit(port, 41, product, 2, 0);
       assertEquals(202, r.statusCode(), r.body());
       String orderId = json(r).get("orderId").asText();
       assertEquals("QUEUED", json(r).get("status").asText());
       assertEquals('Q', server.store().record(orderId).orElseThrow().state(), "Kafka acknowledged it");
       // order-rpc has no row for it (the test topic has no consumer) or is not running: either
       // way the Redis admission record says it is on its way.
-      HttpResponse<String> g = TestStack.get(port, "/api/v1/orders/" + orderId);
+      assertTrue(orderId.matches(product + "-[0-9a-f]{32}"), "unguessable id: " + orderId);
+      HttpResponse<String> g = TestStack.getOrder(port, 41, orderId);
       assertEquals(200, g.statusCode(), g.body());
       assertEquals("QUEUED", json(g).get("status").asText());
       assertEquals(2, json(g).get("quantity").asInt());
@@ -72,29 +77,31 @@ class ApiServerTest {
   @Test
   void refusesEachBadFieldByName() throws Exception {
     Map<String, String> cases = Map.of(
-        "{\"productId\":1,\"quantity\":1}", "userId",
-        "{\"userId\":1,\"productId\":0,\"quantity\":1}", "productId",
-        "{\"userId\":1,\"productId\":1,\"quantity\":99}", "quantity",
-        "{\"userId\":1,\"productId\":1,\"quantity\":1,\"couponId\":-3}", "couponId",
-        "{\"userId\":1,\"productId\":1,\"quantity\":1,\"priceCents\":1}", "priceCents",
+        "{\"userId\":1,\"productId\":1,\"quantity\":1}", "userId",
+        "{\"productId\":0,\"quantity\":1}", "productId",
+        "{\"productId\":1,\"quantity\":99}", "quantity",
+        "{\"productId\":1,\"quantity\":1,\"couponId\":-3}", "couponId",
+        "{\"productId\":1,\"quantity\":1,\"priceCents\":1}", "priceCents",
+        "{\"productId\":1,\"quantity\":1}{\"amountCents\":0}", "body",
+        "{\"productId\":1,\"quantity\":1}garbage", "body",
         "{not json", "body");
     for (Map.Entry<String, String> c : cases.entrySet()) {
-      HttpResponse<String> r = TestStack.post(port, "/api/v1/seckill/orders", c.getKey());
+      HttpResponse<String> r = TestStack.post(port, "/api/v1/seckill/orders", c.getKey(), "Authorization", bearer(5));
       assertEquals(400, r.statusCode(), c.getKey() + " -> " + r.body());
       assertEquals(c.getValue(), json(r).get("field").asText(), r.body());
     }
-    HttpResponse<String> g = TestStack.get(port, "/api/v1/orders/bad!id");
+    HttpResponse<String> g = TestStack.getOrder(port, 5, "bad!id");
     assertEquals(400, g.statusCode());
     assertEquals("orderId", json(g).get("field").asText());
     // Unknown everywhere: 404 from order-rpc, or 503 when order-rpc is not there to ask.
     assertEquals(TestStack.reachable(TestStack.ORDER_PORT) ? 404 : 503,
-        TestStack.get(port, "/api/v1/orders/999-nope-1").statusCode());
+        TestStack.getOrder(port, 5, "999-nope-1").statusCode());
   }
 
   @Test
   void tooLargeBodiesGet413() throws Exception {
-    String big = "{\"userId\":1,\"productId\":1,\"quantity\":1,\"pad\":\"" + "x".repeat(5000) + "\"}";
-    HttpResponse<String> r = TestStack.post(port, "/api/v1/seckill/orders", big);
+    String big = "{\"productId\":1,\"quantity\":1,\"pad\":\"" + "x".repeat(5000) + "\"}";
+    HttpResponse<String> r = TestStack.post(port, "/api/v1/seckill/orders", big, "Authorization", bearer(1));
     assertEquals(413, r.statusCode(), r.body());
     assertEquals("TOO_LARGE", json(r).get("error").asText());
   }
@@ -134,7 +141,7 @@ class ApiServerTest {
       assertEquals("RATE_LIMITED", json(limited).get("reason").asText());
       assertTrue(limited.headers().firstValue("Retry-After").isPresent());
 
-      String metrics = TestStack.get(port, "/metrics").body();
+      String metrics = TestStack.get(server.adminPort(), "/metrics").body();
       assertTrue(metrics.contains("seckill_api_admissions_total{outcome=\"rate_limited\"}"), metrics);
       assertTrue(metrics.contains("seckill_api_request_seconds_bucket{route=\"admit\""), metrics);
     } finally {
@@ -149,6 +156,7 @@ class ApiServerTest {
     assertEquals("UP", json(h).get("redis").asText());
     assertEquals(404, TestStack.get(port, "/nope").statusCode());
     assertEquals(405, TestStack.get(port, "/api/v1/seckill/orders").statusCode());
+    assertEquals(200, TestStack.get(server.adminPort(), "/health").statusCode());
   }
 
   @Test
@@ -159,7 +167,7 @@ class ApiServerTest {
         ApiConfig.KAFKA_MAX_BLOCK_MS, "1000", ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, "1500")))) {
       noKafka.store().openSale(product, 5, 700, 5, System.currentTimeMillis());
       for (long user = 1; user <= 3; user++) {
-        HttpResponse<String> r = TestStack.post(noKafka.port(), "/api/v1/seckill/orders", TestStack.order(user, product, 2, 0));
+        HttpResponse<String> r = TestStack.admit(noKafka.port(), user, product, 2, 0);
         assertEquals(503, r.statusCode(), r.body());
         assertEquals("QUEUE_UNAVAILABLE", json(r).get("reason").asText());
       }
@@ -167,7 +175,7 @@ class ApiServerTest {
       assertEquals(5, noKafka.store().sale(product).orElseThrow().left());
       assertTrue(noKafka.store().pending(product, Long.MAX_VALUE, 100).isEmpty());
       assertEquals(0, redis.getMap("seckill:users:{" + product + "}").size());
-      HttpResponse<String> retry = TestStack.post(noKafka.port(), "/api/v1/seckill/orders", TestStack.order(1, product, 1, 0));
+      HttpResponse<String> retry = TestStack.admit(noKafka.port(), 1, product, 1, 0);
       assertEquals(503, retry.statusCode());
       assertFalse(noKafka.admission().isFlaggedSoldOut(product));
       assertEquals(4.0, noKafka.metrics().admissionCount("queue_unavailable"));

@@ -84,7 +84,7 @@ class AsyncAdmissionTest {
   }
 
   private static HttpResponse<String> order(ApiServer s, long user, long product, int quantity) throws Exception {
-    return TestStack.post(s.port(), "/api/v1/seckill/orders", TestStack.order(user, product, quantity, 0));
+    return TestStack.admit(s.port(), user, product, quantity, 0);
   }
 
   @Test

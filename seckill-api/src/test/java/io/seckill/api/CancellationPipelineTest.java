@@ -38,32 +38,33 @@ class CancellationPipelineTest {
       exec(db, "INSERT INTO seckill_coupon.coupon (id, user_id, status, discount_cents) VALUES (?, 1, 'UNUSED', 300)",
           coupon);
       try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
-          ApiConfig.COUPON_SOURCE, "jdbc", ApiConfig.RECONCILE_INTERVAL_MS, "300",
+          ApiConfig.COUPON_SOURCE, "grpc", ApiConfig.RECONCILE_INTERVAL_MS, "300",
           ApiConfig.RECONCILE_MIN_AGE_MS, "0")))) {
         int port = server.port();
-        assertEquals(404, TestStack.post(port, "/api/v1/admin/sales/" + (product + 1) + "/open", "").statusCode(),
+        assertEquals(404, TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + (product + 1) + "/open").statusCode(),
             "product-rpc does not know it");
-        assertEquals(200, TestStack.post(port, "/api/v1/admin/sales/" + product + "/open", "").statusCode());
+        assertEquals(200, TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + product + "/open").statusCode());
 
-        HttpResponse<String> first = TestStack.post(port, "/api/v1/seckill/orders", TestStack.order(buyer, product, 1, coupon));
+        HttpResponse<String> first = TestStack.admit(port, buyer, product, 1, coupon);
         assertEquals(202, first.statusCode(), first.body());
         String cancelled = JSON.readTree(first.body()).get("orderId").asText();
         orderIds.add(cancelled);
-        assertEquals(409, TestStack.post(port, "/api/v1/seckill/orders", TestStack.order(buyer + 1, product, 1, 0))
+        assertEquals(409, TestStack.admit(port, buyer + 1, product, 1, 0)
             .statusCode(), "the only unit is taken");
 
-        JsonNode order = waitForFinal(port, cancelled);
+        JsonNode order = waitForFinal(port, buyer, cancelled);
         assertEquals("CANCELLED", order.get("status").asText(), order.toString());
         assertFalse(order.get("reason").asText().isEmpty(), "a cancelled order says why");
-        assertEquals(700, order.get("amountCents").asLong(), "price 1000 minus the coupon's 300 from seckill_coupon");
+        assertEquals(700, order.get("amountCents").asLong(), "price 1000 minus the coupon's 300, from coupon-rpc");
+        assertEquals(404, TestStack.getOrder(port, buyer + 1, cancelled).statusCode(), "another buyer's order is not found");
         waitUntil(() -> server.store().sale(product).orElseThrow().left() == 1, "the slot comes back");
         assertEquals('C', server.store().record(cancelled).orElseThrow().state());
 
-        HttpResponse<String> again = TestStack.post(port, "/api/v1/seckill/orders", TestStack.order(buyer, product, 1, 0));
+        HttpResponse<String> again = TestStack.admit(port, buyer, product, 1, 0);
         assertEquals(202, again.statusCode(), "the buyer's mark came back too: " + again.body());
         String confirmed = JSON.readTree(again.body()).get("orderId").asText();
         orderIds.add(confirmed);
-        JsonNode second = waitForFinal(port, confirmed);
+        JsonNode second = waitForFinal(port, buyer, confirmed);
         assertEquals("CONFIRMED", second.get("status").asText(), second.toString());
         assertEquals(1000, second.get("amountCents").asLong());
         waitUntil(() -> server.store().record(confirmed).orElseThrow().state() == 'F', "the admission is final");
@@ -84,11 +85,11 @@ class CancellationPipelineTest {
     }
   }
 
-  private static JsonNode waitForFinal(int port, String orderId) throws Exception {
+  private static JsonNode waitForFinal(int port, long buyer, String orderId) throws Exception {
     long deadline = System.currentTimeMillis() + 180_000;
     JsonNode last = null;
     while (System.currentTimeMillis() < deadline) {
-      HttpResponse<String> g = TestStack.get(port, "/api/v1/orders/" + orderId);
+      HttpResponse<String> g = TestStack.getOrder(port, buyer, orderId);
       if (g.statusCode() == 200) {
         last = JSON.readTree(g.body());
         String s = last.get("status").asText();

@@ -90,7 +90,7 @@ class FloodTest {
       }
       try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
           ApiConfig.RECONCILE_INTERVAL_MS, "500", ApiConfig.RECONCILE_MIN_AGE_MS, "0")))) {
-        HttpResponse<String> open = TestStack.post(server.port(), "/api/v1/admin/sales/" + product + "/open", "");
+        HttpResponse<String> open = TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + product + "/open");
         assertEquals(200, open.statusCode(), open.body());
         assertEquals(STOCK, JSON.readTree(open.body()).get("left").asInt());
 
@@ -103,9 +103,10 @@ class FloodTest {
         Map<String, String> states = new HashMap<>();
         while (System.currentTimeMillis() < deadline) {
           states.clear();
-          for (String id : orderIds) {
-            HttpResponse<String> g = TestStack.get(server.port(), "/api/v1/orders/" + id);
-            states.put(id, g.statusCode() == 200 ? JSON.readTree(g.body()).get("status").asText() : "HTTP" + g.statusCode());
+          for (Map.Entry<String, String> e : r.admittedByUser().entrySet()) {
+            HttpResponse<String> g = TestStack.getOrder(server.port(), Long.parseLong(e.getKey()), e.getValue());
+            states.put(e.getValue(),
+                g.statusCode() == 200 ? JSON.readTree(g.body()).get("status").asText() : "HTTP" + g.statusCode());
           }
           if (states.values().stream().allMatch(s -> s.equals("CONFIRMED") || s.equals("CANCELLED"))) {
             break;
@@ -181,7 +182,7 @@ class FloodTest {
     for (long user : users) {
       done.add(pool.submit(() -> {
         go.await();
-        HttpResponse<String> r = TestStack.post(port, "/api/v1/seckill/orders", TestStack.order(user, product, 1, 0));
+        HttpResponse<String> r = TestStack.admit(port, user, product, 1, 0);
         JsonNode body = JSON.readTree(r.body());
         if (r.statusCode() == 202) {
           admittedCount.incrementAndGet();

@@ -19,6 +19,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import io.seckill.auth.BuyerTokens;
+import io.seckill.auth.StackSecrets;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -35,6 +37,8 @@ final class TestStack {
   static final int DB_PORT = envInt("SECKILL_DB_PORT", 3306);
   static final int ORDER_PORT = envInt("SECKILL_ORDER_GRPC_PORT", 9001);
   static final int PRODUCT_PORT = envInt("SECKILL_PRODUCT_GRPC_PORT", 9002);
+  static final int COUPON_PORT = envInt("SECKILL_COUPON_GRPC_PORT", 9003);
+  /** The owner account: tests set up and inspect data with it (the API itself has no database account). */
   static final String DB_USER = env("SECKILL_DB_USER", "seckill");
   static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
   /** Admission-only tests publish here, so the pipeline's consumer never sees their orders. */
@@ -75,10 +79,31 @@ final class TestStack {
     return 3_000_000L + ThreadLocalRandom.current().nextLong(1, 6_000_000);
   }
 
-  /** Test settings on top of the packaged ones: free port, no reconciler, fixed coupon discount. */
+  /** The stack's secrets (made by ./seckill up): the keys the servers under test are given. */
+  static final StackSecrets SECRETS = StackSecrets.fromEnv();
+  private static final Map<Long, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A buyer token of the stack for {@code userId}, valid for an hour (cached per buyer). */
+  static String token(long userId) {
+    return TOKENS.computeIfAbsent(userId, u -> TokenHolder.MINT.mint(u, Duration.ofHours(1), java.time.Instant.now()));
+  }
+
+  private static final class TokenHolder {
+    static final BuyerTokens MINT = SECRETS.buyerTokens();
+  }
+
+  /**
+   * Test settings on top of the packaged ones: free ports, no reconciler, fixed coupon discount, the
+   * stack's keys, no per-IP limit (every test client is 127.0.0.1).
+   */
   static ApiConfig config(Map<String, String> overrides) {
     Map<String, String> all = new HashMap<>();
     all.put(ApiConfig.HTTP_PORT, "0");
+    all.put(ApiConfig.ADMIN_PORT, "0");
+    all.put(ApiConfig.TOKEN_SECRET_FILE, SECRETS.buyerTokenSecret().toString());
+    all.put(ApiConfig.ORDER_SIGNING_KEYS_FILE, SECRETS.orderSigningKeys().toString());
+    all.put(ApiConfig.ADMIN_TOKEN_FILE, SECRETS.adminToken().toString());
+    all.put(ApiConfig.CLIENT_RATE, "0");
     all.put(ApiConfig.KAFKA_TOPIC, TEST_TOPIC);
     all.put(ApiConfig.RECONCILE_INTERVAL_MS, "0");
     all.put(ApiConfig.COUPON_SOURCE, "fixed");
@@ -139,19 +164,58 @@ final class TestStack {
     return DriverManager.getConnection("jdbc:mysql://" + HOST + ":" + DB_PORT + "/seckill_product", DB_USER, DB_PASSWORD);
   }
 
-  static HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
+  /** A POST with {@code headers} (name, value, name, value...) and a JSON body. */
+  static HttpResponse<String> post(int port, String path, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
-        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  /** A POST with its own Content-Type. */
+  static HttpResponse<String> postTyped(int port, String path, String contentType, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static String order(long userId, long productId, int quantity, long couponId) {
-    return "{\"userId\":" + userId + ",\"productId\":" + productId + ",\"quantity\":" + quantity
-        + ",\"couponId\":" + couponId + "}";
+  /** A GET with {@code headers} (name, value, name, value...). */
+  static HttpResponse<String> get(int port, String path, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
+        .timeout(Duration.ofSeconds(30)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Buyer {@code userId} asks for an order, with the buyer's token. */
+  static HttpResponse<String> admit(int port, long userId, long productId, int quantity, long couponId)
+      throws IOException, InterruptedException {
+    return post(port, "/api/v1/seckill/orders", order(productId, quantity, couponId), "Authorization", "Bearer " + token(userId));
+  }
+
+  /** Buyer {@code userId} reads an order, with the buyer's token. */
+  static HttpResponse<String> getOrder(int port, long userId, String orderId) throws IOException, InterruptedException {
+    return get(port, "/api/v1/orders/" + orderId, "Authorization", "Bearer " + token(userId));
+  }
+
+  /** An admin POST on the admin port, with the stack's operator token. */
+  static HttpResponse<String> adminPost(int adminPort, String path) throws IOException, InterruptedException {
+    return post(adminPort, path, "", "Authorization", "Bearer " + SECRETS.adminTokenValue());
+  }
+
+  /** The body of an order: the buyer is the token's, never the body's. */
+  static String order(long productId, int quantity, long couponId) {
+    return "{\"productId\":" + productId + ",\"quantity\":" + quantity + ",\"couponId\":" + couponId + "}";
   }
 }
