@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * which {@code BranchStatus} turns into INVALID_ARGUMENT.
  */
 public final class Requests {
-  // The order id format of DESIGN.md: it is also part of the DTM gid, so it must stay short and plain.
+  // The order id format (docs/design.md, "Order message"): it is also part of the DTM gid, so it must stay short and plain.
   private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private Requests() {
