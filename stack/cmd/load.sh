@@ -31,9 +31,12 @@ load_java() {
   (cd "$SECKILL_ROOT" && java $SECKILL_LOAD_JAVA_OPTS -cp "${LOAD_JAR}:${LOAD_MODULE_DIR}/target/lib/*" "$main" "$@")
 }
 
-# load_env: the endpoints the Java side reads, from the launcher's settings.
+# load_env: the endpoints the Java side reads, from the launcher's settings. The API's admin
+# listener (sales admin, /metrics) is not a launcher part of its own: its port is the API's setting.
+# The stack's secrets (buyer token key, order signing keyring, admin token) are exported by stack/lib.
 load_env() {
   export SECKILL_API_PORT="${SECKILL_API_PORT:-${SVC_PORT[seckill-api]:-8080}}"
+  export SECKILL_ADMIN_PORT="${SECKILL_ADMIN_PORT:-${SECKILL_API_ADMIN_PORT:-8081}}"
   export SECKILL_CONSUMER_METRICS_URL="${SECKILL_CONSUMER_METRICS_URL:-http://127.0.0.1:${SVC_PORT[seckill-consumer]:-9100}/metrics}"
 }
 

@@ -1,21 +1,26 @@
 package io.seckill.load;
 
+import io.seckill.auth.StackSecrets;
 import java.util.Map;
 
 /**
- * Where the stack answers, from env keys with the launcher's defaults (all on 127.0.0.1).
+ * Where the stack answers, from env keys with the launcher's defaults (all on 127.0.0.1), and the
+ * stack's secrets the load generator proves itself with.
  *
  * @param kafkaBootstrap SECKILL_KAFKA_BOOTSTRAP, else 127.0.0.1:$SECKILL_KAFKA_PORT (9092)
- * @param apiUrl SECKILL_API_URL, else http://127.0.0.1:$SECKILL_API_PORT (8080)
- * @param adminToken SECKILL_ADMIN_TOKEN (empty: the API's admin endpoints need none)
+ * @param apiUrl the API's buyer port: SECKILL_API_URL, else http://127.0.0.1:$SECKILL_API_PORT (8080)
+ * @param adminUrl the API's admin listener (sales admin, /metrics): SECKILL_ADMIN_URL, else
+ *     http://127.0.0.1:$SECKILL_ADMIN_PORT (8081)
+ * @param secrets the stack's secret files (buyer token key, order signing keyring, admin token);
+ *     read only when used, so a run that needs none of them works without them
  * @param dbHost SECKILL_DB_HOST (127.0.0.1)
  * @param dbPort SECKILL_DB_PORT (3306)
  * @param dbUser SECKILL_DB_USER (seckill)
  * @param dbPassword SECKILL_DB_PASSWORD (seckill)
  * @param consumerMetricsUrl SECKILL_CONSUMER_METRICS_URL (http://127.0.0.1:9100/metrics)
  */
-public record Endpoints(String kafkaBootstrap, String apiUrl, String adminToken, String dbHost, int dbPort,
-    String dbUser, String dbPassword, String consumerMetricsUrl) {
+public record Endpoints(String kafkaBootstrap, String apiUrl, String adminUrl, StackSecrets secrets, String dbHost,
+    int dbPort, String dbUser, String dbPassword, String consumerMetricsUrl) {
 
   /** The order topic of DESIGN.md. */
   public static final String ORDER_TOPIC = "seckill.orders";
@@ -28,6 +33,8 @@ public record Endpoints(String kafkaBootstrap, String apiUrl, String adminToken,
         "127.0.0.1:" + env.getOrDefault("SECKILL_KAFKA_PORT", "9092"));
     String api = env.getOrDefault("SECKILL_API_URL",
         "http://127.0.0.1:" + env.getOrDefault("SECKILL_API_PORT", "8080"));
+    String admin = env.getOrDefault("SECKILL_ADMIN_URL",
+        "http://127.0.0.1:" + env.getOrDefault("SECKILL_ADMIN_PORT", "8081"));
     String port = env.getOrDefault("SECKILL_DB_PORT", "3306");
     int dbPort;
     try {
@@ -35,13 +42,17 @@ public record Endpoints(String kafkaBootstrap, String apiUrl, String adminToken,
     } catch (NumberFormatException e) {
       throw new LoadOptions.UsageException("SECKILL_DB_PORT must be a port number, not '" + port + "'");
     }
-    Endpoints e = new Endpoints(kafka, api.endsWith("/") ? api.substring(0, api.length() - 1) : api,
-        env.getOrDefault("SECKILL_ADMIN_TOKEN", ""), env.getOrDefault("SECKILL_DB_HOST", "127.0.0.1"), dbPort,
+    Endpoints e = new Endpoints(kafka, trimSlash(api), trimSlash(admin), StackSecrets.of(env),
+        env.getOrDefault("SECKILL_DB_HOST", "127.0.0.1"), dbPort,
         env.getOrDefault("SECKILL_DB_USER", "seckill"), env.getOrDefault("SECKILL_DB_PASSWORD", "seckill"),
         env.getOrDefault("SECKILL_CONSUMER_METRICS_URL",
             "http://127.0.0.1:" + env.getOrDefault("SECKILL_CONSUMER_METRICS_PORT", "9100") + "/metrics"));
     e.validate();
     return e;
+  }
+
+  private static String trimSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** Fails naming the first empty or out-of-range setting. */
@@ -52,12 +63,21 @@ public record Endpoints(String kafkaBootstrap, String apiUrl, String adminToken,
     if (!apiUrl.startsWith("http://") && !apiUrl.startsWith("https://")) {
       throw new LoadOptions.UsageException("SECKILL_API_URL must start with http:// or https://, got '" + apiUrl + "'");
     }
+    if (!adminUrl.startsWith("http://") && !adminUrl.startsWith("https://")) {
+      throw new LoadOptions.UsageException("SECKILL_ADMIN_URL must start with http:// or https://, got '" + adminUrl
+          + "'");
+    }
     if (dbHost.isBlank() || dbUser.isBlank()) {
       throw new LoadOptions.UsageException("SECKILL_DB_HOST and SECKILL_DB_USER must not be empty");
     }
     if (dbPort < 1 || dbPort > 65535) {
       throw new LoadOptions.UsageException("SECKILL_DB_PORT must be within 1..65535, got " + dbPort);
     }
+  }
+
+  /** The value of {@code Authorization} for the API's admin listener: the stack's operator token. */
+  public String adminAuthorization() {
+    return "Bearer " + secrets.adminTokenValue();
   }
 
   /** A JDBC URL for {@code database} on the stack's MariaDB. */

@@ -1,5 +1,7 @@
 package io.seckill.load;
 
+import io.seckill.auth.OrderSigning;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -13,9 +15,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Sends straight to topic seckill.orders with an idempotent producer, key = orderId, the JSON of
  * DESIGN.md stamped with requestedAt = the send time. An order is tracked once Kafka acknowledges it.
+ *
+ * <p>Valid orders are signed with the stack's keyring (key id and HMAC in the record headers), as
+ * seckill-api signs its own: the consumer refuses unsigned orders. Bad messages go unsigned; they
+ * are poison for what they contain, and the consumer reports that before any signature.
  */
 public final class KafkaOrderSender implements OrderSender {
   private final KafkaProducer<String, byte[]> producer;
+  private final OrderSigning signing;
   private final OutcomeTracker tracker;
   private final SendStats stats;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -33,6 +40,8 @@ public final class KafkaOrderSender implements OrderSender {
     // Room for the oversized bad messages (the broker's default limit is about 1 MiB).
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1000000");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "seckill-load");
+    // The keyring first: a missing one fails the run before anything is sent.
+    this.signing = endpoints.secrets().orderSigning();
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.tracker = tracker;
     this.stats = stats;
@@ -42,11 +51,11 @@ public final class KafkaOrderSender implements OrderSender {
   public void send(Outgoing item) {
     long now = System.currentTimeMillis();
     stats.attempt(now);
-    byte[] value = item instanceof Order o ? o.kafkaJson(Instant.ofEpochMilli(now)) : ((BadMessage) item).value();
+    ProducerRecord<String, byte[]> record = record(item, Instant.ofEpochMilli(now), signing);
     inFlight.incrementAndGet();
     try {
       // send() blocks when the producer's buffer is full: that is the back-pressure of --rate max.
-      producer.send(new ProducerRecord<>(Endpoints.ORDER_TOPIC, item.key(), value), (meta, error) -> {
+      producer.send(record, (meta, error) -> {
         inFlight.decrementAndGet();
         if (error != null) {
           stats.error("kafka: " + error.getClass().getSimpleName() + ": " + error.getMessage());
@@ -61,6 +70,18 @@ public final class KafkaOrderSender implements OrderSender {
       inFlight.decrementAndGet();
       stats.error("kafka: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /** The record of {@code item} sent at {@code now}: a valid order signed with {@code signing}'s key. */
+  static ProducerRecord<String, byte[]> record(Outgoing item, Instant now, OrderSigning signing) {
+    if (!(item instanceof Order o)) {
+      return new ProducerRecord<>(Endpoints.ORDER_TOPIC, item.key(), ((BadMessage) item).value());
+    }
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(Endpoints.ORDER_TOPIC, o.key(), o.kafkaJson(now));
+    OrderSigning.Signature sig = signing.sign(o.signedContent(now));
+    r.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.UTF_8));
+    r.headers().add(OrderSigning.SIGNATURE_HEADER, sig.value().getBytes(StandardCharsets.UTF_8));
+    return r;
   }
 
   @Override

@@ -25,7 +25,7 @@ import java.util.Locale;
  * @param waitSeconds stop waiting once no order became final for this long
  * @param setup kafka mode: insert the run's products and coupons (false: they must exist)
  * @param resetSale api mode: reset the products' stock and coupons first (demo ids only)
- * @param openSale api mode: open the products' sale through the admin endpoint first
+ * @param openSale api mode: open the products' sale through the admin listener first
  * @param couponBase the first coupon id (api mode: user u owns coupon couponBase + u - 1)
  * @param couponUsers api mode: users 1..couponUsers own a coupon
  * @param userBase added to every generated user id, so runs need not share buyers
@@ -69,7 +69,7 @@ public record LoadOptions(Mode mode, int count, double rate, int products, long 
       "  --wait-seconds N          stop waiting when no order became final for N s (default 180)",
       "  --no-setup                kafka mode: do not insert products/coupons (they must exist)",
       "  --reset-sale              api mode: reset stock, coupons and orders of the products first",
-      "  --open-sale               api mode: open the products' sale (admin endpoint) first",
+      "  --open-sale               api mode: open the products' sale (admin listener) first",
       "  --coupon-base N           first coupon id (default: kafka fresh ids; api 1)",
       "  --coupon-users N          api mode: users 1..N own coupon base+u-1 (default 200)",
       "  --user-base N             offset added to user ids (default 0)",
@@ -77,7 +77,10 @@ public record LoadOptions(Mode mode, int count, double rate, int products, long 
       "  --run-id ID               order id prefix (default: minted, e.g. L5k2x9)",
       "  --quiet                   no live progress line",
       "Env: SECKILL_KAFKA_BOOTSTRAP (127.0.0.1:$SECKILL_KAFKA_PORT), SECKILL_API_URL",
-      "  (http://127.0.0.1:$SECKILL_API_PORT), SECKILL_DB_HOST/PORT/USER/PASSWORD, SECKILL_ADMIN_TOKEN");
+      "  (http://127.0.0.1:$SECKILL_API_PORT), SECKILL_ADMIN_URL (http://127.0.0.1:$SECKILL_ADMIN_PORT, 8081),",
+      "  SECKILL_DB_HOST/PORT/USER/PASSWORD; the stack's secrets (kafka mode signs orders, api mode mints",
+      "  buyer tokens, --open-sale uses the operator token): SECKILL_ORDER_SIGNING_KEYS_FILE,",
+      "  SECKILL_BUYER_TOKEN_SECRET_FILE, SECKILL_ADMIN_TOKEN_FILE (default .stack/secrets/)");
 
   /** Parses {@code args}; throws {@link UsageException} naming the bad option. */
   public static LoadOptions parse(String... args) {

@@ -129,13 +129,13 @@ public final class LoadRun {
 
   private void openSales(LoadOptions o) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // Sales admin lives on the API's admin listener, behind the stack's operator token.
+    String authorization = endpoints.adminAuthorization();
     for (long id = o.productBase(); id < o.productBase() + o.products(); id++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoints.apiUrl() + "/api/v1/admin/sales/" + id + "/open"))
-          .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
-      if (!endpoints.adminToken().isEmpty()) {
-        b.header("X-Admin-Token", endpoints.adminToken());
-      }
-      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest req = HttpRequest.newBuilder(URI.create(endpoints.adminUrl() + "/api/v1/admin/sales/" + id + "/open"))
+          .timeout(Duration.ofSeconds(10)).header("Authorization", authorization)
+          .POST(HttpRequest.BodyPublishers.noBody()).build();
+      HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IllegalStateException("opening the sale of product " + id + " answered " + r.statusCode() + ": "
             + r.body());

@@ -1,5 +1,6 @@
 package io.seckill.load;
 
+import io.seckill.auth.OrderSigning;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -17,6 +18,12 @@ public record Order(String orderId, long userId, long productId, int quantity, l
     return orderId;
   }
 
+  /** What the signature of {@link #kafkaJson} stamped with {@code requestedAt} covers. */
+  public OrderSigning.Content signedContent(Instant requestedAt) {
+    // The same requestedAt string as in the JSON: the consumer checks the string it reads.
+    return new OrderSigning.Content(orderId, userId, productId, quantity, couponId, amountCents, requestedAt.toString());
+  }
+
   /** The Kafka message of DESIGN.md ("Order message"), stamped with {@code requestedAt}. */
   public byte[] kafkaJson(Instant requestedAt) {
     // Built by hand: every field is a number or a fixed-alphabet string, so no escaping is needed,
@@ -26,9 +33,11 @@ public record Order(String orderId, long userId, long productId, int quantity, l
         + ",\"requestedAt\":\"" + requestedAt + "\"}").getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The body of POST /api/v1/seckill/orders (the API mints its own order id and amount). */
+  /**
+   * The body of POST /api/v1/seckill/orders: no userId (the buyer is the bearer token's subject, and
+   * the API refuses the field) and no amount (the API mints its own order id and amount).
+   */
   public String apiJson() {
-    return "{\"userId\":" + userId + ",\"productId\":" + productId + ",\"quantity\":" + quantity
-        + ",\"couponId\":" + couponId + "}";
+    return "{\"productId\":" + productId + ",\"quantity\":" + quantity + ",\"couponId\":" + couponId + "}";
   }
 }

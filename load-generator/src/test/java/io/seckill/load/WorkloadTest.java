@@ -47,7 +47,7 @@ class WorkloadTest {
     assertEquals("{\"orderId\":\"Rx1-3\",\"userId\":11,\"productId\":1000002,\"quantity\":1,\"couponId\":0,"
         + "\"amountCents\":1200,\"requestedAt\":\"2026-11-21T23:00:00Z\"}",
         new String(o.kafkaJson(Instant.parse("2026-11-21T23:00:00Z")), StandardCharsets.UTF_8));
-    assertEquals("{\"userId\":11,\"productId\":1000002,\"quantity\":1,\"couponId\":0}", o.apiJson());
+    assertEquals("{\"productId\":1000002,\"quantity\":1,\"couponId\":0}", o.apiJson());
   }
 
   @Test

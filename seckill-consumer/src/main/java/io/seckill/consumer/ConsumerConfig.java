@@ -51,7 +51,7 @@ public final class ConsumerConfig {
         this::submitCheckBoundMillis, this::submitCheckBatch, this::shutdownTimeout, this::revokeTimeout,
         this::dtm, this::timeoutToFail, this::requestTimeout, () -> branch("order"), () -> branch("product"),
         () -> branch("coupon"), () -> branch("pay"), this::metricsHost, this::metricsPort, this::latencyWindow,
-        this::haltAt, this::haltOrderPrefix);
+        this::haltAt, this::haltOrderPrefix, this::requireSignature, this::orderSigningKeysFile);
     for (Supplier<?> read : reads) {
       try {
         read.get();
@@ -192,6 +192,34 @@ public final class ConsumerConfig {
 
   public int latencyWindow() {
     return config.integer("metrics.latency-window", 16, 10_000_000);
+  }
+
+  /** Whether every record must carry a valid signature (false accepts unsigned ones: development only). */
+  public boolean requireSignature() {
+    String v = config.string("consumer.require-signature");
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ConfigException("bad setting 'consumer.require-signature' = '" + v + "': must be true or false (env "
+          + String.join(" / ", config.envNames("consumer.require-signature")) + ")");
+    }
+    return v.equals("true");
+  }
+
+  /**
+   * The keyring order signatures are checked with (lines {@code <key id> <base64url secret>}); read
+   * at start-up, not here, so a config can be validated on a machine without the stack's secrets.
+   */
+  public java.nio.file.Path orderSigningKeysFile() {
+    String v = config.string("order-signing.keys-file");
+    try {
+      return java.nio.file.Path.of(v);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException("bad setting 'order-signing.keys-file' = '" + v + "': not a file path");
+    }
+  }
+
+  /** The environment variables that override {@code key}, strongest first (for messages). */
+  List<String> envNames(String key) {
+    return config.envNames(key);
   }
 
   /** The crash point at which to halt the JVM (tests), if any. */

@@ -48,6 +48,11 @@ public final class ConsumerMain {
     Running running;
     try {
       running = start(config, checkpoint);
+    } catch (ConfigException e) {
+      // The keyring is read at start: a missing one is bad configuration like a missing key.
+      log.error("seckill-consumer not started: {}", e.getMessage());
+      System.exit(2);
+      return;
     } catch (IOException | RuntimeException e) {
       log.error("seckill-consumer not started: {}", e.toString());
       System.exit(1);
@@ -124,6 +129,8 @@ public final class ConsumerMain {
 
   /** Wires a consumer from {@code config}; the caller runs {@code loop()} on a thread of its choice. */
   public static Running start(io.seckill.consumer.ConsumerConfig config, Checkpoint checkpoint) throws IOException {
+    // First: without its keyring the consumer must not open a single connection.
+    SignatureCheck signatures = SignatureCheck.fromConfig(config);
     Metrics metrics = new Metrics(config.latencyWindow());
     AtomicBoolean abandon = new AtomicBoolean();
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -153,11 +160,12 @@ public final class ConsumerMain {
     OrderConsumer loop = new OrderConsumer(
         new OrderConsumer.Settings(config.topic(), config.maxInFlight(), config.pollTimeout(), config.commitInterval(),
             config.shutdownTimeout(), config.revokeTimeout()),
-        consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), transactions,
+        consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), signatures, transactions,
         new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retrier, metrics);
     MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics, loop::running);
-    log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight), metrics on {}:{}", config.topic(),
-        config.dtm().grpcTarget(), config.groupId(), config.maxInFlight(), config.metricsHost(), server.port());
+    log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight, signatures {}), metrics on {}:{}",
+        config.topic(), config.dtm().grpcTarget(), config.groupId(), config.maxInFlight(),
+        signatures.required() ? "required" : "NOT required", config.metricsHost(), server.port());
     return new Running(loop, metrics, server, abandon, timer, producer, dtm, orderChannel);
   }
 

@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * waiting for it, keeps at most {@code maxInFlight} of them running across all partitions, and
  * commits per partition only the contiguous prefix of finished offsets.
  *
- * <p>Errors are sorted three ways: poison (the parser says so: to the DLQ, partition moves on),
- * retryable (trouble inside a transaction or DLQ write: retried, offset held), fatal (the Kafka
- * client itself fails, e.g. authorization or a fenced group member: the loop ends, in-flight work
- * is drained and committed, and the process exits non-zero so the launcher restarts it).
+ * <p>Errors are sorted three ways: poison (the parser or the signature check says so: to the DLQ,
+ * partition moves on), retryable (trouble inside a transaction or DLQ write: retried, offset
+ * held), fatal (the Kafka client itself fails, e.g. authorization or a fenced group member: the
+ * loop ends, in-flight work is drained and committed, and the process exits non-zero so the
+ * launcher restarts it).
  *
  * <p>Back-pressure: when the in-flight limit is reached, the records already polled wait in a
  * backlog of at most one poll's worth ({@code max.poll.records}) and every assigned partition is
@@ -55,6 +56,7 @@ public final class OrderConsumer implements Runnable {
   private final Settings settings;
   private final Consumer<byte[], byte[]> consumer;
   private final OrderParser parser;
+  private final SignatureCheck signatures;
   private final OrderTransactions transactions;
   private final DeadLetters deadLetters;
   private final Retrier retrier;
@@ -79,10 +81,12 @@ public final class OrderConsumer implements Runnable {
 
   /** A loop over {@code consumer}, which must be configured with enable.auto.commit=false. */
   public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
-      OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier, Metrics metrics) {
+      SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier,
+      Metrics metrics) {
     this.settings = settings;
     this.consumer = consumer;
     this.parser = parser;
+    this.signatures = signatures;
     this.transactions = transactions;
     this.deadLetters = deadLetters;
     this.retrier = retrier;
@@ -231,7 +235,10 @@ public final class OrderConsumer implements Runnable {
     inFlightByPartition.merge(tp, 1, Integer::sum);
     OrderMessage order;
     try {
-      order = parser.parse(r.key(), r.value());
+      OrderParser.Parsed parsed = parser.parseRecord(r.key(), r.value());
+      // After parsing: a record that is no order at all is reported for that, the more useful reason.
+      signatures.verify(r.headers(), parsed.signed());
+      order = parsed.order();
     } catch (Poison.Exception e) {
       Poison p = e.poison;
       log.warn("poison at {}-{}@{}: {} {}", r.topic(), r.partition(), r.offset(), p.reason(), p.detail());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.seckill.auth.OrderSigning;
 import io.seckill.proto.OrderMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -41,8 +42,20 @@ public final class OrderParser {
     this.maxQuantity = maxQuantity;
   }
 
+  /**
+   * An accepted record: the order, and the content its signature must cover. The two differ in
+   * requestedAt only: the order carries it normalised, the signature covers the string the
+   * producer wrote ("" when absent), so that checking never depends on how an instant is printed.
+   */
+  record Parsed(OrderMessage order, OrderSigning.Content signed) { }
+
   /** The order in {@code value}; throws {@link Poison.Exception} naming the first problem found. */
   OrderMessage parse(byte[] key, byte[] value) {
+    return parseRecord(key, value).order();
+  }
+
+  /** Like {@link #parse}, with the content a signature of the record covers. */
+  Parsed parseRecord(byte[] key, byte[] value) {
     if (value == null || value.length == 0) {
       throw new Poison.Exception(PoisonReason.EMPTY, "record has no value");
     }
@@ -85,13 +98,15 @@ public final class OrderParser {
       throw new Poison.Exception(PoisonReason.BAD_VALUE, "amountCents must be >= 0, got " + amountCents);
     }
     String requestedAt = "";
+    String requestedAtText = "";
     JsonNode at = root.get("requestedAt");
     if (at != null && !at.isNull()) {
       if (!at.isTextual()) {
         throw new Poison.Exception(PoisonReason.WRONG_TYPE, "requestedAt must be an ISO-8601 string");
       }
+      requestedAtText = at.asText();
       try {
-        requestedAt = Instant.parse(at.asText()).toString();
+        requestedAt = Instant.parse(requestedAtText).toString();
       } catch (DateTimeParseException e) {
         throw new Poison.Exception(PoisonReason.WRONG_TYPE, "requestedAt is not an ISO-8601 instant");
       }
@@ -100,7 +115,7 @@ public final class OrderParser {
     if (key != null && !Arrays.equals(key, orderId.getBytes(StandardCharsets.UTF_8))) {
       throw new Poison.Exception(PoisonReason.KEY_MISMATCH, "record key differs from orderId " + orderId);
     }
-    return OrderMessage.newBuilder()
+    OrderMessage order = OrderMessage.newBuilder()
         .setOrderId(orderId)
         .setUserId(userId)
         .setProductId(productId)
@@ -109,6 +124,8 @@ public final class OrderParser {
         .setAmountCents(amountCents)
         .setRequestedAt(requestedAt)
         .build();
+    return new Parsed(order, new OrderSigning.Content(orderId, userId, productId, quantity, couponId, amountCents,
+        requestedAtText));
   }
 
   private static String utf8(byte[] value) {

@@ -21,5 +21,10 @@ public enum PoisonReason {
   /** An id or amount is out of its range (ids positive, couponId and amountCents >= 0). */
   BAD_VALUE,
   /** The record key is present and differs from orderId. */
-  KEY_MISMATCH
+  KEY_MISMATCH,
+  /**
+   * The record is not signed by a key of the keyring, or its content is not what was signed: no
+   * signature (when one is required), an unknown key id, or a mismatch. The detail says which.
+   */
+  BAD_SIGNATURE
 }

@@ -27,6 +27,19 @@ class ConsumerConfigTest {
     assertEquals(256, c.maxInFlight());
     assertEquals(9100, c.metricsPort());
     assertEquals("127.0.0.1:9003", c.branch("coupon"));
+    assertTrue(c.requireSignature(), "signatures are required unless switched off");
+    assertEquals(java.nio.file.Path.of(".stack/secrets/order-signing.keys"), c.orderSigningKeysFile());
+  }
+
+  @Test
+  void theSignatureSettingsFollowTheSharedEnvNames() throws Exception {
+    ConsumerConfig c = ConsumerConfig.of(shipped(), Map.of("SECKILL_CONSUMER_REQUIRE_SIGNATURE", "false",
+        "SECKILL_ORDER_SIGNING_KEYS_FILE", "/run/secrets/order-signing.keys")).validate();
+    assertEquals(false, c.requireSignature());
+    assertEquals(java.nio.file.Path.of("/run/secrets/order-signing.keys"), c.orderSigningKeysFile());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConsumerConfig.of(shipped(),
+        Map.of("SECKILL_CONSUMER_REQUIRE_SIGNATURE", "yes")).validate());
+    assertTrue(e.getMessage().contains("'consumer.require-signature'"), e.getMessage());
   }
 
   @Test

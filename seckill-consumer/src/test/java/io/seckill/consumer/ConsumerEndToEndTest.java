@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.auth.OrderSigning;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -214,6 +215,51 @@ class ConsumerEndToEndTest {
         }
         assertTrue(c.metrics().contains("seckill_consumer_dead_letters_total{reason=\"BAD_ORDER_ID\"} 2"));
       }
+    }
+  }
+
+  /**
+   * Records not signed by the stack's key never become orders, whatever their content: unsigned,
+   * signed with a key the consumer does not know, or changed (the amount) after signing.
+   */
+  @Test
+  void badSignaturesLandInTheDlqAndMakeNoOrder() throws Exception {
+    try (StackFixture f = new StackFixture(1)) {
+      long product = f.product(0, 10, 1000);
+      String unsigned = f.orderId("unsigned");
+      String unknownKey = f.orderId("unknown-key");
+      String tampered = f.orderId("tampered");
+      byte[] unsignedValue = StackFixture.json(unsigned, f.user(1), product, 1, 0, 1000).getBytes(StandardCharsets.UTF_8);
+      f.send(unsigned, unsignedValue, 0, null);
+      byte[] unknownValue = StackFixture.json(unknownKey, f.user(2), product, 1, 0, 1000).getBytes(StandardCharsets.UTF_8);
+      // A well-formed keyring, but not the stack's: its key id is unknown to the consumer.
+      OrderSigning stranger = OrderSigning.parse("stranger-" + f.run + " " + "S".repeat(43), "a stranger's keyring");
+      f.send(unknownKey, unknownValue, 0, stranger.sign(StackFixture.contentOf(unknownValue)));
+      byte[] asSigned = StackFixture.json(tampered, f.user(3), product, 1, 0, 1000).getBytes(StandardCharsets.UTF_8);
+      byte[] asSent = StackFixture.json(tampered, f.user(3), product, 1, 0, 1).getBytes(StandardCharsets.UTF_8);
+      f.send(tampered, asSent, 0, f.signing.sign(StackFixture.contentOf(asSigned)));
+      String good = f.orderId("signed");
+      f.send(good, StackFixture.json(good, f.user(4), product, 1, 0, 1000));
+      try (InProcess c = new InProcess(f.consumerSettings("g-" + f.run), Checkpoint.NONE)) {
+        assertEquals("CONFIRMED|", f.awaitFinal(List.of(good), FINAL).get(good), "a signed order goes through");
+        List<ConsumerRecord<byte[], byte[]>> dead = readAll(f.dlqTopic, 3);
+        assertEquals(3, dead.size());
+        Map<String, String> details = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+          assertEquals("BAD_SIGNATURE", header(r, KafkaDeadLetters.REASON));
+          details.put(new String(r.key(), StandardCharsets.UTF_8), header(r, KafkaDeadLetters.DETAIL));
+        }
+        assertTrue(details.get(unsigned).startsWith("unsigned"), details.toString());
+        assertTrue(details.get(unknownKey).startsWith("unknown key"), details.toString());
+        assertTrue(details.get(tampered).startsWith("mismatch"), details.toString());
+        assertArrayEquals(asSent, dead.get(2).value(), "the DLQ keeps the bytes as they arrived");
+        assertEquals(Map.of(), f.orders(List.of(unsigned, unknownKey, tampered)), "no order row for a bad signature");
+        assertEquals("NONE", f.dtmStatus(tampered), "no global transaction either");
+        String metrics = c.metrics();
+        assertTrue(metrics.contains("seckill_consumer_dead_letters_total{reason=\"BAD_SIGNATURE\"} 3"), metrics);
+      }
+      assertEquals(1, f.scalar("SELECT sold FROM seckill_product.product WHERE id = ?", product));
+      f.assertStockInvariants();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.auth.OrderSigning;
 import io.seckill.proto.OrderMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +36,8 @@ class OrderConsumerTest {
   private final Metrics metrics = new Metrics(100);
   private OrderConsumer loop;
   private Thread thread;
+  /** These records are unsigned: most tests are about the loop, not about signatures. */
+  private SignatureCheck signatures = new SignatureCheck(null, false);
 
   @AfterEach
   void stop() throws Exception {
@@ -54,7 +57,7 @@ class OrderConsumerTest {
     };
     Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), () -> false, (s, t) -> { });
     loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, maxInFlight, Duration.ofMillis(5), Duration.ofMillis(1),
-        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), tx, dlq, retrier, metrics);
+        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), signatures, tx, dlq, retrier, metrics);
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(p0, p1));
       kafka.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
@@ -145,6 +148,28 @@ class OrderConsumerTest {
     finish("ok1");
     eventually("committed past the poison", () -> Long.valueOf(3).equals(committed(p1)));
     assertEquals(List.of("NOT_JSON", "QUANTITY_OUT_OF_RANGE"), dead);
+  }
+
+  @Test
+  void anUnsignedRecordIsPoisonWhenSignaturesAreRequired() throws Exception {
+    OrderSigning ring = OrderSigning.parse("k1 " + "A".repeat(43), "test keyring");
+    signatures = new SignatureCheck(ring, true);
+    start(16);
+    add(p0, 0, "unsigned");
+    String json = "{\"orderId\":\"signed\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":1}";
+    OrderSigning.Signature sig = ring.sign(new OrderSigning.Content("signed", 1, 1, 1, 0, 1, ""));
+    ConsumerRecord<byte[], byte[]> signed = new ConsumerRecord<>(TOPIC, 0, 1, b("signed"), b(json));
+    signed.headers().add(OrderSigning.KEY_ID_HEADER, b(sig.keyId())).add(OrderSigning.SIGNATURE_HEADER, b(sig.value()));
+    kafka.schedulePollTask(() -> kafka.addRecord(signed));
+    eventually("the signed order started", () -> running.containsKey("signed"));
+    finish("signed");
+    eventually("committed past both", () -> Long.valueOf(2).equals(committed(p0)));
+    assertEquals(List.of("BAD_SIGNATURE"), dead);
+    assertFalse(running.containsKey("unsigned"), "no transaction for the unsigned record");
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

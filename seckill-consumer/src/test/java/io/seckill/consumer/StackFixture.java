@@ -1,5 +1,9 @@
 package io.seckill.consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seckill.auth.OrderSigning;
+import io.seckill.auth.StackSecrets;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.dtm.client.DtmTransaction;
@@ -11,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +44,7 @@ final class StackFixture implements AutoCloseable {
   static final String DB_PORT = env("SECKILL_DB_PORT", "3306");
   static final String DB_USER = env("SECKILL_DB_USER", "seckill");
   static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   final String run = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(1296), 36);
   final String topic = "test.orders." + run;
@@ -46,6 +52,9 @@ final class StackFixture implements AutoCloseable {
   /** Ten ids of this run: 2,100,000 + a per-run block (a band other suites do not use). */
   final long idBase = 2_100_000L + ThreadLocalRandom.current().nextLong(0, 50_000) * 10;
   final DtmClient dtm = DtmClient.connect(DtmClientConfig.fromEnv());
+  /** The stack's keyring (`./seckill up` writes it): the consumer under test checks with the same file. */
+  final Path keyringFile = StackSecrets.fromEnv().orderSigningKeys().toAbsolutePath();
+  final OrderSigning signing = OrderSigning.fromFile(keyringFile);
   final KafkaProducer<byte[], byte[]> producer;
   private final List<Long> products = new ArrayList<>();
   private final List<Long> coupons = new ArrayList<>();
@@ -102,6 +111,8 @@ final class StackFixture implements AutoCloseable {
     m.put("consumer.shutdown-timeout-ms", "5000");
     // The broker's minimum: a killed child's partitions move to its successor quickly.
     m.put("consumer.session-timeout-ms", "6000");
+    // The shipped default is relative to the checkout; the tests run in the module's directory.
+    m.put("order-signing.keys-file", keyringFile.toString());
     return m;
   }
 
@@ -153,12 +164,50 @@ final class StackFixture implements AutoCloseable {
         + quantity + ",\"couponId\":" + couponId + ",\"amountCents\":" + amount + ",\"requestedAt\":\"2026-11-22T10:00:00Z\"}";
   }
 
+  /** Sends {@code value}, signed with the stack's key as every producer does when it is an order. */
   void send(String key, String value) throws Exception {
     send(key, value.getBytes(StandardCharsets.UTF_8), null);
   }
 
+  /** Like {@link #send(String, String)}; what is no order at all (poison) goes unsigned. */
   void send(String key, byte[] value, Integer partition) throws Exception {
-    producer.send(new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+    OrderSigning.Content content = contentOf(value);
+    send(key, value, partition, content == null ? null : signing.sign(content));
+  }
+
+  /** Sends {@code value} with {@code signature}'s headers, or none when it is null. */
+  void send(String key, byte[] value, Integer partition, OrderSigning.Signature signature) throws Exception {
+    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, partition,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    if (signature != null) {
+      r.headers().add(OrderSigning.KEY_ID_HEADER, signature.keyId().getBytes(StandardCharsets.UTF_8));
+      r.headers().add(OrderSigning.SIGNATURE_HEADER, signature.value().getBytes(StandardCharsets.UTF_8));
+    }
+    producer.send(r).get();
+  }
+
+  /**
+   * What a producer signs for {@code value}, read here independently of the consumer's parser:
+   * null unless it is a JSON object with every required field.
+   */
+  static OrderSigning.Content contentOf(byte[] value) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(value);
+    } catch (Exception e) {
+      return null;
+    }
+    if (n == null || !n.isObject()) {
+      return null;
+    }
+    for (String f : List.of("orderId", "userId", "productId", "quantity", "amountCents")) {
+      if (!n.hasNonNull(f)) {
+        return null;
+      }
+    }
+    return new OrderSigning.Content(n.get("orderId").asText(), n.get("userId").asLong(), n.get("productId").asLong(),
+        n.get("quantity").asLong(), n.path("couponId").asLong(0), n.get("amountCents").asLong(),
+        n.path("requestedAt").asText(""));
   }
 
   /** order_id -> status|reason for the given orders. */

@@ -1,5 +1,7 @@
 package io.seckill.verify;
 
+import io.seckill.auth.OrderSigning;
+import io.seckill.auth.StackSecrets;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,12 +23,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The seeded order stream of one chaos round, sent straight to Kafka (the load generator's kafka
  * mode, reproduced here so the run knows every id it sent): its own products and coupons, written
  * first; more demand than stock, coupons shared by some users' repeat orders, so refusals happen too.
+ * Orders are signed with the stack's keyring, as every producer's are (the consumer refuses
+ * unsigned ones); poison goes unsigned, it is refused for its content first.
  */
 public final class ChaosLoad implements AutoCloseable {
   /** Coupons knock this much off an order. */
   static final long DISCOUNT = 200;
 
   private final KafkaProducer<String, byte[]> producer;
+  private final OrderSigning signing;
   private final String topic;
   private final long productBase;
   private final int products;
@@ -36,8 +41,8 @@ public final class ChaosLoad implements AutoCloseable {
   private final long couponBase;
   private final Random rnd;
   private final String runTag;
-  private final List<byte[]> sent = new ArrayList<>();
-  private final List<String> sentKeys = new ArrayList<>();
+  /** Every valid record sent, headers included, so a duplicate is the same record again. */
+  private final List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
   private final Set<String> sentIds = new LinkedHashSet<>();
   private int poisonSent;
   private int duplicatesSent;
@@ -51,6 +56,8 @@ public final class ChaosLoad implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    // The keyring first: without it the round cannot send a single acceptable order.
+    this.signing = StackSecrets.fromEnv().orderSigning();
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.topic = config.kafkaTopic();
     this.productBase = productBase;
@@ -107,18 +114,22 @@ public final class ChaosLoad implements AutoCloseable {
     long coupon = u % 2 == 0 && rnd.nextInt(3) > 0 ? couponBase + u : 0;
     long amount = price(product) * quantity - (coupon != 0 ? DISCOUNT : 0);
     String id = runTag + "-" + (sentIds.size() + 1);
+    String requestedAt = Instant.now().toString();
     String json = "{\"orderId\":\"" + id + "\",\"userId\":" + (userBase + u) + ",\"productId\":" + product
         + ",\"quantity\":" + quantity + ",\"couponId\":" + coupon + ",\"amountCents\":" + amount
-        + ",\"requestedAt\":\"" + Instant.now() + "\"}";
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    producer.send(new ProducerRecord<>(topic, id, bytes));
-    sent.add(bytes);
-    sentKeys.add(id);
+        + ",\"requestedAt\":\"" + requestedAt + "\"}";
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id, json.getBytes(StandardCharsets.UTF_8));
+    OrderSigning.Signature sig = signing.sign(new OrderSigning.Content(id, userBase + u, product, quantity, coupon,
+        amount, requestedAt));
+    record.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.UTF_8));
+    record.headers().add(OrderSigning.SIGNATURE_HEADER, sig.value().getBytes(StandardCharsets.UTF_8));
+    producer.send(record);
+    sent.add(record);
     sentIds.add(id);
     return id;
   }
 
-  /** Re-produces {@code n} already-sent messages, byte for byte (a producer retry, a replayed batch). */
+  /** Re-produces {@code n} already-sent records, bytes and headers alike (a producer retry, a replayed batch). */
   public int duplicateBatch(int n) {
     if (sent.isEmpty()) {
       return 0;
@@ -126,8 +137,8 @@ public final class ChaosLoad implements AutoCloseable {
     int start = rnd.nextInt(sent.size());
     int count = 0;
     for (int i = 0; i < n; i++) {
-      int k = (start + i) % sent.size();
-      producer.send(new ProducerRecord<>(topic, sentKeys.get(k), sent.get(k)));
+      ProducerRecord<String, byte[]> r = sent.get((start + i) % sent.size());
+      producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), r.headers()));
       count++;
     }
     duplicatesSent += count;

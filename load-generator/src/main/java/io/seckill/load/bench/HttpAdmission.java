@@ -30,6 +30,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  * the same run; plus the sold-out path (requests for a sold-out product, answered from the API's
  * in-process flag).
  *
+ * <p>Buyers: the API takes the buyer from a bearer token, and wrk's Lua cannot sign one, so a
+ * pool of tokens for distinct buyers ({@link TokenPool}, {@value #TOKENS_PER_SECOND} per second of
+ * a run, more than the API admits here) is minted with the stack's secret before the runs; every
+ * run starts at the pool's first token, on a product of its own.
+ *
  * <p>State: the launcher restarts seckill-api with {@code SECKILL_API_KAFKA_TOPIC=}{@value #TOPIC}
  * (no consumer reads it, so no admitted order enters the pipeline) and its reconciler off, and puts
  * it back afterwards. Every run uses a product id of its own (>= {@value #PRODUCT_BASE}), whose sale
@@ -45,12 +50,18 @@ final class HttpAdmission {
   /** The API's default rate limit (seckill-api.properties), so bare Redis does the same INCR/PEXPIRE. */
   static final int RATE_LIMIT = 10;
   static final int RATE_WINDOW_MS = 1000;
+  /**
+   * Tokens minted per second of a run: above the best admission rate measured here (about 4,500/s
+   * before tokens were checked), so a run does not run out of fresh buyers.
+   */
+  static final int TOKENS_PER_SECOND = 6000;
 
   private HttpAdmission() {}
 
   /** One wrk run, as its script's done() reported it. */
   record WrkRun(String path, long productId, long requests, double seconds, long non2xx, long socketErrors,
-      double perSecond, double p50Ms, double p90Ms, double p99Ms, double maxMs, long redisAdmissions) {}
+      double perSecond, double p50Ms, double p90Ms, double p99Ms, double maxMs, long redisAdmissions,
+      long tokenWraps) {}
 
   /** One redis-benchmark run of admit.lua. */
   record RedisRun(long productId, long requests, double perSecond, double p50Ms, double p99Ms, long admissions) {}
@@ -92,6 +103,12 @@ final class HttpAdmission {
     String admitLua = lua(o.sqlDir(), "admit");
     String openLua = lua(o.sqlDir(), "open");
     String admitSha = redis.call("SCRIPT", "LOAD", admitLua).trim();
+    long perThread = (long) TOKENS_PER_SECOND * seconds / WRK_THREADS;
+    String tokens = work.resolve("wrk-tokens-").toString();
+    long minting = System.nanoTime();
+    TokenPool.write(endpoints.secrets().buyerTokens(), tokens, WRK_THREADS, perThread, 0, Instant.now());
+    out.printf("[bench]   minted %d buyer tokens in %.1f s (%d per wrk thread)%n", perThread * WRK_THREADS,
+        (System.nanoTime() - minting) / 1e9, perThread);
     out.printf("[bench] scenario %s: %s%n", s.name(), s.description());
     out.printf("[bench]   wrk -t%d -c%d against %s, %d s per run; redis-benchmark -c%d EVALSHA admit.lua (%s)%n",
         WRK_THREADS, CONNECTIONS, api, seconds, CONNECTIONS, admitSha);
@@ -107,23 +124,27 @@ final class HttpAdmission {
       // Warm-up (JIT, connections, Redis script cache), not counted.
       long warmProduct = fresh(next, used);
       redis.open(openLua, warmProduct, 1_000_000_000L);
-      wrk(script, api, warmProduct, warmSeconds, "warm-up", redis);
+      wrk(script, tokens, api, warmProduct, warmSeconds, "warm-up", redis);
       redis.purge(warmProduct);
       sampler.start();
       for (int i = 1; i <= runs; i++) {
         long p = fresh(next, used);
         redis.open(openLua, p, 1_000_000_000L);
-        WrkRun r = wrk(script, api, p, seconds, "admission", redis);
+        WrkRun r = wrk(script, tokens, api, p, seconds, "admission", redis);
         redis.purge(p);
         admission.add(r);
         out.printf("[bench]   admission %d/%d: %.0f admitted/s (%d requests, %d non-2xx, %d socket errors), "
             + "p50 %.1f ms, p99 %.1f ms%n", i, runs, r.perSecond(), r.requests(), r.non2xx(), r.socketErrors(), r.p50Ms(),
             r.p99Ms());
+        if (r.tokenWraps() > 0) {
+          out.printf("[bench]   WARNING: admission %d/%d used more than the %d tokens minted: raise TOKENS_PER_SECOND%n",
+              i, runs, perThread * WRK_THREADS);
+        }
       }
       long sold = fresh(next, used);
       redis.open(openLua, sold, 0);
       for (int i = 1; i <= runs; i++) {
-        WrkRun r = wrk(script, api, sold, seconds, "sold-out", redis);
+        WrkRun r = wrk(script, tokens, api, sold, seconds, "sold-out", redis);
         soldOut.add(r);
         out.printf("[bench]   sold-out %d/%d: %.0f answers/s (%d requests, %d 2xx), p50 %.1f ms, p99 %.1f ms%n", i, runs,
             r.perSecond(), r.requests(), r.requests() - r.non2xx(), r.p50Ms(), r.p99Ms());
@@ -149,6 +170,9 @@ final class HttpAdmission {
         redis.purge(p);
       }
       deleteTopic(endpoints.kafkaBootstrap(), out);
+      for (int t = 0; t < WRK_THREADS; t++) {
+        Files.deleteIfExists(Path.of(tokens + t + ".txt"));
+      }
     }
     ProcessSampler.Window window = sampler.finish();
     double adm = Percentiles.median(admission.stream().map(WrkRun::perSecond).toList());
@@ -167,6 +191,7 @@ final class HttpAdmission {
     settings.put("wrkThreads", WRK_THREADS);
     settings.put("topic", TOPIC);
     settings.put("rateLimit", RATE_LIMIT + " per " + RATE_WINDOW_MS + " ms (a fresh buyer per request never reaches it)");
+    settings.put("buyerTokens", perThread * WRK_THREADS + " minted before the runs (HS256, one buyer each)");
     settings.put("bareRedisRequestsPerRun", bare.isEmpty() ? 0 : bare.get(0).requests());
     out.printf("[bench] %s: %.0f admissions/s through the API (median of %d), bare Redis %.0f admit.lua/s, "
         + "admission ratio %.3f, sold-out %.0f answers/s, JVM RSS peak %.0f MiB%n", s.name(), adm, runs, bareMedian, ratio,
@@ -195,11 +220,11 @@ final class HttpAdmission {
     return Files.readString(p, StandardCharsets.UTF_8);
   }
 
-  private static WrkRun wrk(Path script, String api, long product, int seconds, String path, Redis redis)
-      throws Exception {
+  private static WrkRun wrk(Path script, String tokens, String api, long product, int seconds, String path,
+      Redis redis) throws Exception {
     String url = api.replaceAll("/+$", "") + "/api/v1/seckill/orders";
     List<String> cmd = List.of("wrk", "-t" + WRK_THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "10s",
-        "-s", script.toString(), url, "--", Long.toString(product), "1", Integer.toString(WRK_THREADS));
+        "-s", script.toString(), url, "--", Long.toString(product), tokens, Integer.toString(WRK_THREADS));
     String text = run(cmd, seconds + 60);
     JsonNode j = lastJsonLine(text, "wrk");
     long requests = j.path("requests").asLong();
@@ -212,7 +237,7 @@ final class HttpAdmission {
     long minted = "sold-out".equals(path) ? 0 : redis.admissions(product);
     return new WrkRun(path, product, requests, secs, non2xx, socket, secs > 0 ? counted / secs : 0,
         j.path("p50Us").asDouble() / 1000, j.path("p90Us").asDouble() / 1000, j.path("p99Us").asDouble() / 1000,
-        j.path("maxUs").asDouble() / 1000, minted);
+        j.path("maxUs").asDouble() / 1000, minted, j.path("tokenWraps").asLong());
   }
 
   private static RedisRun redisBenchmark(Redis redis, String sha, long product, long n) throws Exception {
