@@ -22,7 +22,7 @@ mariadb_ready() {
   [[ -n "$(running_pid mariadb)" ]] && mariadb_admin_sql -N -e 'SELECT 1' > /dev/null 2>&1
 }
 
-# Healthy: what the services need, the application account logs in over TCP on 127.0.0.1.
+# Healthy: the owner account logs in over TCP on 127.0.0.1 (the parts' accounts are made after it).
 mariadb_healthy() {
   mariadb_ready || return 1
   MYSQL_PWD="$SECKILL_DB_PASSWORD" mariadb --no-defaults --protocol=tcp -h 127.0.0.1 \
@@ -42,7 +42,8 @@ mariadb_start() {
   fi
   rm -f "$MARIADB_SOCKET"
   # --user is required when running as root, and only warned about otherwise.
-  spawn mariadb "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults \
+  # (The server needs no client credential in its environment.)
+  (drop_db_credentials; spawn mariadb "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults \
     --user="$MARIADB_ADMIN" \
     --datadir="$MARIADB_DATA" \
     --socket="$MARIADB_SOCKET" \
@@ -60,10 +61,11 @@ mariadb_start() {
     --innodb-flush-method=O_DIRECT \
     --transaction-isolation=READ-COMMITTED \
     --max-allowed-packet=64M \
-    --skip-log-bin
+    --skip-log-bin)
 }
 
-# mariadb_bootstrap: the application account and every schema; runs on every `up` (all idempotent).
+# mariadb_bootstrap: the owner account (the operator's: schemas, tests, verifier, load set-up; no
+# running part uses it), every schema, then the parts' own accounts; runs on every `up` (all idempotent).
 mariadb_bootstrap() {
   local user=${SECKILL_DB_USER//\'/\'\'} pass=${SECKILL_DB_PASSWORD//\'/\'\'} host f
   local sql=""
@@ -79,6 +81,54 @@ mariadb_bootstrap() {
     mariadb_admin_sql < "${SECKILL_ROOT}/sql/${f}.sql" >> "$(log_file mariadb)" 2>&1 \
       || fail mariadb "applying sql/${f}.sql failed"
   done
+  mariadb_part_accounts
+}
+
+# sql_literal VALUE: VALUE as the inside of a single-quoted SQL string (backslashes and quotes escaped).
+sql_literal() {
+  local v=${1//\\/\\\\}
+  printf '%s' "${v//\'/\'\'}"
+}
+
+# mariadb_part_accounts: one account per part that needs a database (DB_ACCOUNT_* in
+# 15-secrets.sh), for 127.0.0.1 and localhost, with exactly DML on the part's own schema; the
+# password is re-set from .stack/secrets on every `up`. An account found with any other privilege
+# (granted by hand, or by an older launcher) loses everything and gets its one grant back.
+mariadb_part_accounts() {
+  local part user schema pass host sql="" show="" line extra=() account
+  declare -A schema_of=()
+  for part in "${DB_ACCOUNT_PARTS[@]}"; do
+    user=${DB_ACCOUNT_USER[$part]} schema=${DB_ACCOUNT_SCHEMA[$part]}
+    pass=$(db_password "$part") || exit 1
+    pass=$(sql_literal "$pass")
+    schema_of[$user]=$schema
+    for host in 127.0.0.1 localhost; do
+      sql+="CREATE USER IF NOT EXISTS '${user}'@'${host}' IDENTIFIED BY '${pass}';"
+      sql+="ALTER USER '${user}'@'${host}' IDENTIFIED BY '${pass}';"
+      sql+="GRANT ${DB_ACCOUNT_PRIVILEGES} ON \`${schema}\`.* TO '${user}'@'${host}';"
+      show+="SHOW GRANTS FOR '${user}'@'${host}';"
+    done
+  done
+  mariadb_admin_sql -e "$sql" >> "$(log_file mariadb)" 2>&1 \
+    || fail mariadb "creating the services' database accounts failed"
+  # Anything but USAGE on *.* and the one expected grant is a privilege too many.
+  while IFS= read -r line; do
+    [[ "$line" =~ \ TO\ \`([^\`]+)\`@\`([^\`]+)\` ]] || continue
+    user=${BASH_REMATCH[1]} host=${BASH_REMATCH[2]}
+    [[ "$line" == "GRANT USAGE ON *.* TO "* && "$line" != *"WITH GRANT OPTION"* ]] && continue
+    [[ "$line" == "GRANT ${DB_ACCOUNT_PRIVILEGES} ON \`${schema_of[$user]}\`.* TO \`${user}\`@\`${host}\`" ]] && continue
+    extra+=("${user}@${host}")
+  done < <(mariadb_admin_sql -N -e "$show" 2>> "$(log_file mariadb)")
+  ((${#extra[@]} > 0)) || return 0
+  sql=""
+  for account in $(printf '%s\n' "${extra[@]}" | sort -u); do
+    user=${account%@*} host=${account#*@}
+    warn "mariadb: '${user}'@'${host}' had privileges beyond DML on ${schema_of[$user]}: revoking them"
+    sql+="REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'${host}';"
+    sql+="GRANT ${DB_ACCOUNT_PRIVILEGES} ON \`${schema_of[$user]}\`.* TO '${user}'@'${host}';"
+  done
+  mariadb_admin_sql -e "$sql" >> "$(log_file mariadb)" 2>&1 \
+    || fail mariadb "resetting the services' database privileges failed"
 }
 
 mariadb_after_start() { mariadb_bootstrap; }

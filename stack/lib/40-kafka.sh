@@ -75,7 +75,8 @@ kafka_start() {
     "${KAFKA_JVM[@]}" kafka.tools.StorageTool format --standalone "--cluster-id=${cluster_id}" "--config=${KAFKA_CONF}" \
       >> "$(log_file kafka)" 2>&1 || fail kafka "formatting the storage failed"
   fi
-  spawn kafka "${KAFKA_JVM[@]}" kafka.Kafka "$KAFKA_CONF"
+  # Kafka needs no database credential: the subshell drops the launcher's before spawning it.
+  (drop_db_credentials; spawn kafka "${KAFKA_JVM[@]}" kafka.Kafka "$KAFKA_CONF")
 }
 
 kafka_after_start() {

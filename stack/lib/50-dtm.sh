@@ -15,16 +15,18 @@ yaml_quote() { printf "'%s'" "${1//\'/\'\'}"; }
 
 # dtm_write_conf FILE: the server's YAML config from the current env keys.
 dtm_write_conf() {
-  local file=$1 store
+  local file=$1 store pass
   case "$SECKILL_DTM_STORE" in
     mysql)
+      pass=$(db_password dtm) || exit 1
       # A few dozen connections keep 2 cores' MariaDB busy; idle = open, or Go's pool closes and
-      # reopens connections under every burst.
+      # reopens connections under every burst. DTM's own account (DML on `dtm` only, see
+      # 15-secrets.sh), never the owner's; this file is 0600 like the secret it carries.
       store="  Driver: 'mysql'
   Host: '127.0.0.1'
   Port: ${SECKILL_DB_PORT}
-  User: $(yaml_quote "$SECKILL_DB_USER")
-  Password: $(yaml_quote "$SECKILL_DB_PASSWORD")
+  User: $(yaml_quote "${DB_ACCOUNT_USER[dtm]}")
+  Password: $(yaml_quote "$pass")
   Db: 'dtm'
   MaxOpenConns: 32
   MaxIdleConns: 32
@@ -52,11 +54,18 @@ CONF
 
 # The running server's config differs from what the env asks for now (e.g. SECKILL_DTM_STORE
 # switched), so `up` must restart it rather than report a server with the old settings healthy.
+# Also when the process holds a database credential in its environment (started by a launcher that
+# exported the owner account to everything): DTM's only credential is its own, in its config file.
 dtm_drifted() {
-  local fresh="${DTM_CONF}.new" rc=0
+  local fresh="${DTM_CONF}.new" rc=0 pid
   dtm_write_conf "$fresh"
   cmp -s "$fresh" "$DTM_CONF" || rc=1
   rm -f "$fresh"
+  pid=$(read_pid dtm)
+  if [[ -r "/proc/${pid}/environ" ]] \
+    && tr '\0' '\n' < "/proc/${pid}/environ" | grep -qE '^SECKILL_([A-Z0-9_]+_)?DB_(USER|PASSWORD)='; then
+    rc=1
+  fi
   return $((1 - rc))
 }
 
@@ -71,7 +80,8 @@ dtm_healthy() {
 
 dtm_start() {
   dtm_write_conf "$DTM_CONF"
-  spawn dtm "$DTM_BIN" -c "$DTM_CONF"
+  # Its config file carries its one credential; the environment carries none.
+  (drop_db_credentials; spawn dtm "$DTM_BIN" -c "$DTM_CONF")
 }
 
 dtm_stop_grace() { printf 15; }

@@ -70,16 +70,41 @@ build_services_if_needed() {
   done
 }
 
+# service_db_env NAME: the database credentials NAME's process gets, as KEY=VALUE lines (none for
+# a service without a database account): its own user and password under its own env prefix
+# (order-rpc -> SECKILL_ORDER_DB_USER / SECKILL_ORDER_DB_PASSWORD, the names ServiceConfig reads first).
+service_db_env() {
+  local name=$1 prefix pass
+  has_db_account "$name" || return 0
+  pass=$(db_password "$name") || return 1
+  prefix=${name%-rpc}
+  prefix="SECKILL_${prefix^^}"
+  prefix=${prefix//-/_}
+  printf '%s_DB_USER=%s\n' "$prefix" "${DB_ACCOUNT_USER[$name]}"
+  printf '%s_DB_PASSWORD=%s\n' "$prefix" "$pass"
+}
+
 service_start() {
   local name=$1 module=${SVC_MODULE[$1]} jar
   jar=$(service_jar "$name")
   [[ -f "$jar" ]] || fail "$name" "missing $jar (run ./mvnw -B -DskipTests install)"
   if [[ -n "${SVC_PORT_ENV[$name]:-}" ]]; then export "${SVC_PORT_ENV[$name]}=${SVC_PORT[$name]}"; fi
   # The -D markers identify the process as ours (see pid_matches); word splitting of
-  # SECKILL_JAVA_OPTS is intended, it holds several JVM options.
+  # SECKILL_JAVA_OPTS is intended, it holds several JVM options. The subshell drops every database
+  # credential of the launcher's environment (the owner account's above all) and exports only this
+  # service's own, so no other process sees them (and none is on a command line).
   # shellcheck disable=SC2086
-  (cd "$SECKILL_ROOT" && spawn "$name" java $SECKILL_JAVA_OPTS "-Dseckill.service=${name}" \
-    "-Dseckill.stack=${STACK_DIR}" -cp "${jar}:${SECKILL_ROOT}/${module}/target/lib/*" "${SVC_MAIN[$name]}")
+  (
+    cd "$SECKILL_ROOT" || exit 1
+    local own line
+    own=$(service_db_env "$name") || exit 1
+    drop_db_credentials
+    while IFS= read -r line; do
+      if [[ -n "$line" ]]; then export "${line?}"; fi
+    done <<< "$own"
+    spawn "$name" java $SECKILL_JAVA_OPTS "-Dseckill.service=${name}" \
+      "-Dseckill.stack=${STACK_DIR}" -cp "${jar}:${SECKILL_ROOT}/${module}/target/lib/*" "${SVC_MAIN[$name]}"
+  )
 }
 
 # process_start_epoch PID: when the process started, in seconds since the epoch
@@ -98,7 +123,20 @@ service_drifted() {
   local jar started
   jar=$(service_jar "$1")
   started=$(process_start_epoch "$2") || return 1
-  [[ -f "$jar" ]] && (($(stat -c %Y "$jar") > started))
+  if [[ -f "$jar" ]] && (($(stat -c %Y "$jar") > started)); then return 0; fi
+  service_env_drifted "$1" "$2"
+}
+
+# service_env_drifted NAME PID: the running process's database credentials are not exactly the ones
+# service_start gives it now (e.g. it was started by a launcher that handed every service the owner
+# account, or its password file was regenerated), so `up` restarts it with the right ones.
+service_env_drifted() {
+  local name=$1 pid=$2 have want
+  [[ -r "/proc/${pid}/environ" ]] || return 1
+  have=$(tr '\0' '\n' < "/proc/${pid}/environ" 2>/dev/null \
+    | grep -E '^SECKILL_([A-Z0-9_]+_)?DB_(USER|PASSWORD)=' | sort) || true
+  want=$(service_db_env "$name" | sort)
+  [[ "$have" != "$want" ]]
 }
 
 service_stop_grace() { printf 20; }

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Not a test: measures product Tries per second (barrier + conditional UPDATE, real database) on one hot
  * product and spread over 1,000 products. Products 2,000,000..2,001,000 and gids "bench-*", removed
  * afterwards. Args: [threads=32] [seconds=10]. Run from the repo root after building product-rpc:
- * {@code java -cp "product-rpc/target/test-classes:product-rpc/target/product-rpc.jar:product-rpc/target/lib/*"
- * io.seckill.product.TryBenchmark 32 10}
+ * {@code SECKILL_PRODUCT_DB_PASSWORD=$(cat .stack/secrets/db-product-rpc.password) java -cp
+ * "product-rpc/target/test-classes:product-rpc/target/product-rpc.jar:product-rpc/target/lib/*"
+ * io.seckill.product.TryBenchmark 32 10} (as the service's own account, whose DML it needs only)
  */
 public final class TryBenchmark {
   private static final long FIRST = 2_000_000L;

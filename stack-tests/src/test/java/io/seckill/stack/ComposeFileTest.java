@@ -2,6 +2,7 @@ package io.seckill.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -32,7 +33,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml cannot run here (no Docker engine), so it is checked against the launcher and
  * the services' own configuration: the same parts, env keys the services really read, ports and host
- * names that agree, pinned images, health-gated start order.
+ * names that agree, pinned images, health-gated start order; and least privilege: every service and
+ * DTM on an account of its own made by MySQL's init, none on the owner account, the API on none, no
+ * secret with a literal default, the admin port on the host's loopback only, Redis never evicting.
  */
 class ComposeFileTest {
 
@@ -45,9 +48,20 @@ class ComposeFileTest {
       "STORE_USER", "STORE_PASSWORD", "STORE_DB", "HTTP_PORT", "GRPC_PORT", "LOG_LEVEL",
       "TIMEOUT_TO_FAIL", "RETRY_INTERVAL", "UPDATE_BRANCH_SYNC");
 
+  /** Settings the service runtime reads that the shipped properties leave out on purpose (no default). */
+  private static final Set<String> ENV_ONLY_DB_KEYS = Set.of("db.password");
+
+  /** An env key that holds a secret itself (a *_FILE key holds only a path). */
+  private static final Pattern SECRET_KEY = Pattern.compile(".*(PASSWORD|TOKEN|SECRET|_KEYS?)$");
+
+  /** Compose interpolation that refuses to start without the variable: ${VAR:?message}. */
+  private static final Pattern REQUIRED_VAR = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):\\?[^}]+}$");
+
   private static final Pattern HOST_PORT = Pattern.compile("^(?:https?://)?([a-z][a-z0-9-]*):(\\d{1,5})(?:/.*)?$");
 
   private static Path root;
+  private static String composeText;
+  private static Map<String, Object> compose;
   private static Map<String, Map<String, Object>> services;
   private static List<Launched> launched;
   private static Map<String, Integer> launcherInfraPorts;
@@ -58,10 +72,9 @@ class ComposeFileTest {
   @BeforeAll
   static void load() throws IOException {
     root = repoRoot();
-    try (InputStream in = Files.newInputStream(root.resolve("docker-compose.yml"))) {
-      Map<String, Object> compose = new Yaml().load(in);
-      services = map(compose.get("services"));
-    }
+    composeText = Files.readString(root.resolve("docker-compose.yml"));
+    compose = new Yaml().load(composeText);
+    services = map(compose.get("services"));
     launched = new ArrayList<>();
     for (String line : Files.readAllLines(root.resolve("stack/services.conf"))) {
       String l = line.strip();
@@ -208,11 +221,181 @@ class ComposeFileTest {
     }
   }
 
+  /**
+   * The owner account (mysql's MYSQL_USER) is the operator's: no container uses it. Each service with a
+   * database connects as the db.user its properties ship, through its own SECKILL_<PART>_DB_USER /
+   * _DB_PASSWORD; MySQL's init makes exactly that account with DML on that service's db.name; DTM has
+   * its own account on `dtm`; the API has no database setting at all.
+   */
+  @Test
+  void everyServiceHasItsOwnDatabaseAccountAndNoneTheOwners() throws IOException {
+    String owner = env("mysql").get("MYSQL_USER");
+    assertNotNull(owner, "mysql creates no owner account");
+    Map<String, String[]> initAccounts = initAccounts();
+    Map<String, String> mysqlEnv = env("mysql");
+    for (String name : services.keySet()) {
+      if (name.equals("mysql")) {
+        continue;
+      }
+      env(name).forEach((key, value) -> {
+        assertFalse(key.equals("SECKILL_DB_USER") || key.equals("SECKILL_DB_PASSWORD"),
+            name + " sets the shared " + key + ": every service has its own account");
+        if (key.endsWith("USER")) {
+          assertNotEquals(owner, value, name + ": " + key + " is the owner account");
+        }
+      });
+    }
+    for (Launched s : launched) {
+      Properties props = properties(s.module());
+      Map<String, String> env = env(s.name());
+      if (!props.containsKey("db.name")) {
+        assertTrue(env.keySet().stream().noneMatch(k -> k.contains("_DB_")),
+            s.name() + " has no database but sets " + env.keySet());
+        continue;
+      }
+      String prefix = prefix(s.module());
+      String user = props.getProperty("db.user", "").strip();
+      assertEquals(user, env.get(prefix + "_DB_USER"), s.name() + ": " + prefix + "_DB_USER");
+      assertNotEquals(owner, user, s.name() + ": the shipped db.user is the owner account");
+      assertFalse(props.containsKey("db.password"), s.name() + ": the shipped properties carry a password");
+      String[] account = initAccounts.get(user);
+      assertNotNull(account, "docker/mysql-users.sh makes no account " + user + " for " + s.name());
+      assertEquals(props.getProperty("db.name").strip(), account[0], user + " is granted another schema");
+      assertEquals(requiredVar(env.get(prefix + "_DB_PASSWORD")), requiredVar(mysqlEnv.get(account[1])),
+          s.name() + "'s password and the one MySQL's init gives " + user + " are different variables");
+    }
+    Map<String, String> dtm = env("dtm");
+    String[] dtmAccount = initAccounts.get(dtm.get("STORE_USER"));
+    assertNotNull(dtmAccount, "docker/mysql-users.sh makes no account " + dtm.get("STORE_USER") + " for dtm");
+    assertEquals("dtm", dtmAccount[0]);
+    assertEquals(dtm.get("STORE_DB"), dtmAccount[0]);
+    assertEquals(requiredVar(dtm.get("STORE_PASSWORD")), requiredVar(mysqlEnv.get(dtmAccount[1])));
+    String init = Files.readString(root.resolve("docker/mysql-users.sh"));
+    assertTrue(init.contains("GRANT SELECT, INSERT, UPDATE, DELETE ON \\`${schema}\\`.* TO"),
+        "docker/mysql-users.sh grants more or less than DML");
+    assertTrue(list(services.get("mysql").get("volumes")).stream()
+        .anyMatch(v -> v.toString().startsWith("./docker/mysql-users.sh:/docker-entrypoint-initdb.d/")),
+        "docker/mysql-users.sh is not run by MySQL's init");
+  }
+
+  /**
+   * A value that is a secret is either ${VAR:?message} (compose refuses to start without it) or, for a
+   * *_FILE key, a compose secret mounted at /run/secrets/ from docker/secrets/, which is git-ignored and
+   * which docker/make-secrets.sh fills; no interpolation anywhere gives a secret a default.
+   */
+  @Test
+  void noSecretHasALiteralDefault() throws IOException {
+    String makeSecrets = Files.readString(root.resolve("docker/make-secrets.sh"));
+    Map<String, Object> secrets = map(compose.get("secrets"));
+    for (String name : services.keySet()) {
+      Set<String> mounted = list(services.get(name).get("secrets")).stream().map(Object::toString).collect(Collectors.toSet());
+      env(name).forEach((key, value) -> {
+        if (key.endsWith("_FILE") && SECRET_KEY.matcher(key.substring(0, key.length() - "_FILE".length())).matches()) {
+          assertTrue(value.startsWith("/run/secrets/"), name + ": " + key + "=" + value + " is not a compose secret");
+          String secret = value.substring("/run/secrets/".length());
+          assertTrue(mounted.contains(secret), name + ": " + key + " names secret " + secret + ", which it does not mount");
+        } else if (SECRET_KEY.matcher(key).matches()) {
+          String var = requiredVar(value);
+          assertTrue(makeSecrets.contains(var), name + ": " + key + " comes from " + var + ", which docker/make-secrets.sh does not make");
+        }
+      });
+      for (String secret : mounted) {
+        assertTrue(secrets.containsKey(secret), name + " mounts undeclared secret " + secret);
+      }
+    }
+    secrets.forEach((secret, spec) -> {
+      String file = String.valueOf(map(spec).get("file"));
+      assertTrue(file.startsWith("./docker/secrets/"), "secret " + secret + " is not a file in docker/secrets/: " + file);
+      assertTrue(makeSecrets.contains(file.substring("./docker/secrets/".length())),
+          "docker/make-secrets.sh does not make " + file);
+    });
+    Matcher withDefault = Pattern.compile("\\$\\{([A-Za-z0-9_]+)(:?[-=+])").matcher(composeText);
+    while (withDefault.find()) {
+      assertFalse(SECRET_KEY.matcher(withDefault.group(1)).matches()
+          || withDefault.group(1).contains("PASSWORD") || withDefault.group(1).contains("TOKEN"),
+          "${" + withDefault.group(1) + withDefault.group(2) + "...} gives a secret a default");
+    }
+    assertTrue(Files.readAllLines(root.resolve(".gitignore")).stream().map(String::strip)
+        .anyMatch(l -> l.equals("docker/secrets/") || l.equals("/docker/secrets/")), ".gitignore does not ignore docker/secrets/");
+  }
+
+  /**
+   * The API's admin listener binds all interfaces inside its container (or the host could not reach it)
+   * and is published on the host's 127.0.0.1 only, on the port the API's properties default to.
+   */
+  @Test
+  void adminPortIsPublishedOnTheHostsLoopbackOnly() throws IOException {
+    Properties api = properties("seckill-api");
+    String adminPort = api.getProperty("admin.port").strip();
+    Map<String, String> env = env("seckill-api");
+    assertEquals(adminPort, env.get("SECKILL_API_ADMIN_PORT"), "the API's admin port in compose");
+    assertEquals("0.0.0.0", env.get("SECKILL_API_ADMIN_HOST"), "the admin listener is unreachable from the host");
+    assertTrue(env.get("SECKILL_ADMIN_TOKEN_FILE") != null || env.get("SECKILL_API_ADMIN_TOKEN_FILE") != null,
+        "the API gets no operator token file");
+    List<String> published = new ArrayList<>();
+    for (Object port : list(services.get("seckill-api").get("ports"))) {
+      assertTrue(port instanceof String, "seckill-api: use the short port syntax, got " + port);
+      String[] parts = port.toString().split(":");
+      if (parts[parts.length - 1].split("/")[0].equals(adminPort)) {
+        published.add(port.toString());
+      }
+    }
+    assertEquals(List.of("127.0.0.1:" + adminPort + ":" + adminPort), published, "the admin port's publications");
+    for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
+      for (Object expose : list(e.getValue().get("ports"))) {
+        assertFalse(!e.getKey().equals("seckill-api") && expose.toString().endsWith(":" + adminPort),
+            e.getKey() + " publishes the admin port");
+      }
+    }
+  }
+
+  @Test
+  void redisHasAMemoryCeilingAndNeverEvicts() {
+    List<String> command = list(services.get("redis").get("command")).stream().map(Object::toString).toList();
+    int max = command.indexOf("--maxmemory");
+    int policy = command.indexOf("--maxmemory-policy");
+    assertTrue(max >= 0 && max + 1 < command.size(), "redis runs without --maxmemory: " + command);
+    String size = command.get(max + 1);
+    Matcher interpolated = Pattern.compile("^\\$\\{[A-Z0-9_]+:-([^}]+)}$").matcher(size);
+    if (interpolated.matches()) {
+      size = interpolated.group(1);
+    }
+    assertTrue(size.toLowerCase(Locale.ROOT).matches("[1-9][0-9]*(b|k|kb|m|mb|g|gb)?"),
+        "redis --maxmemory " + command.get(max + 1) + " is no size above 0 (0 is unlimited)");
+    assertTrue(policy >= 0 && policy + 1 < command.size(), "redis runs without --maxmemory-policy: " + command);
+    assertEquals("noeviction", command.get(policy + 1), "redis may evict admission keys");
+  }
+
+  /** docker/mysql-users.sh's table: user -> {schema, env key of its password}. */
+  private static Map<String, String[]> initAccounts() throws IOException {
+    Map<String, String[]> accounts = new HashMap<>();
+    Matcher m = Pattern.compile("(?m)^([a-z][a-z0-9_]*)\\s+([a-z][a-z0-9_]*)\\s+([A-Z][A-Z0-9_]*_PASSWORD)\\s*$")
+        .matcher(Files.readString(root.resolve("docker/mysql-users.sh")));
+    while (m.find()) {
+      accounts.put(m.group(1), new String[] {m.group(2), m.group(3)});
+    }
+    assertFalse(accounts.isEmpty(), "docker/mysql-users.sh lists no account");
+    return accounts;
+  }
+
+  /** The variable of a ${VAR:?message} value; fails for anything else (a literal, a default). */
+  private static String requiredVar(String value) {
+    assertNotNull(value, "a secret setting is missing");
+    Matcher m = REQUIRED_VAR.matcher(value);
+    assertTrue(m.matches(), "'" + value + "' is not ${VAR:?message}: a secret must have no default");
+    return m.group(1);
+  }
+
   /** The env names a module reads: SECKILL_<PART>_<KEY> and SECKILL_<KEY> for each of its keys. */
   private static Set<String> readableEnv(String module) throws IOException {
     String prefix = prefix(module);
     Set<String> names = new HashSet<>();
-    for (String key : properties(module).stringPropertyNames()) {
+    Properties props = properties(module);
+    Set<String> keys = new HashSet<>(props.stringPropertyNames());
+    if (props.containsKey("db.name")) {
+      keys.addAll(ENV_ONLY_DB_KEYS);
+    }
+    for (String key : keys) {
       names.add(prefix + "_" + envSuffix(key));
       names.add("SECKILL_" + envSuffix(key));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,7 @@ import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
-/** Redis answers through Redisson, the product's Redis client. */
+/** Redis answers through Redisson, the product's Redis client, and runs with a memory ceiling that never evicts. */
 class RedisStackTest {
 
   private static RedissonClient redisson;
@@ -39,6 +40,18 @@ class RedisStackTest {
   @Test
   void answersPing() {
     assertTrue(redisson.getRedisNodes(RedisNodes.SINGLE).pingAll(), "PING got no PONG");
+  }
+
+  /**
+   * The launcher starts Redis with --maxmemory (SECKILL_REDIS_MAXMEMORY) and noeviction: a full Redis
+   * refuses writes instead of silently dropping an admission key (a buyer mark, a stock slot).
+   */
+  @Test
+  void hasAMemoryCeilingAndNeverEvicts() {
+    Map<String, String> config = redisson.getRedisNodes(RedisNodes.SINGLE).getInstance().getConfig("maxmemory*");
+    long maxmemory = Long.parseLong(config.getOrDefault("maxmemory", "0"));
+    assertTrue(maxmemory > 0, "Redis has no maxmemory (0 = unlimited): " + config);
+    assertEquals("noeviction", config.get("maxmemory-policy"), "Redis may evict keys: " + config);
   }
 
   @Test

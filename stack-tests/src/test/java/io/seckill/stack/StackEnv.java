@@ -59,13 +59,29 @@ final class StackEnv {
     return "jdbc:mysql://" + HOST + ":" + dbPort() + "/?allowMultiQueries=true&connectTimeout=5000";
   }
 
+  /** JDBC URL of one schema, as the services connect. */
+  static String jdbcUrl(String schema) {
+    return "jdbc:mysql://" + HOST + ":" + dbPort() + "/" + schema + "?sslMode=DISABLED&connectTimeout=5000";
+  }
+
   /** The repo's sql/ directory: Maven runs tests from the module dir, one level below the root. */
   static Path sqlDir() {
+    return repoRoot().resolve("sql");
+  }
+
+  /** The repo root (the directory holding sql/product.sql). */
+  static Path repoRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("sql/product.sql"))) {
-        return dir.resolve("sql");
+        return dir;
       }
     }
     throw new IllegalStateException("no sql/product.sql above " + Path.of("").toAbsolutePath());
+  }
+
+  /** The launcher's private dir: SECKILL_STACK_DIR (set by ./seckill), else .stack at the repo root. */
+  static Path stackDir() {
+    String dir = get("SECKILL_STACK_DIR", "");
+    return dir.isEmpty() ? repoRoot().resolve(".stack") : Path.of(dir);
   }
 }

@@ -26,10 +26,23 @@ public final class TestDatabase implements AutoCloseable {
     this.config = config;
   }
 
-  /** Opens {@code <name>.properties}'s database with {@code mappers}. */
+  /**
+   * Opens {@code <name>.properties}'s database with {@code mappers}, as the operator's owner account
+   * (SECKILL_DB_USER / SECKILL_DB_PASSWORD, default seckill/seckill, like every other test fixture):
+   * the shipped files name the service's own DML-only user and carry no password, and fixtures
+   * arrange rows the service itself may not (other tests' ids, cleanup).
+   */
   public static TestDatabase open(String name, String envPrefix, Class<?>... mappers) {
-    ServiceConfig config = ServiceConfig.load(name + ".properties", envPrefix).validate();
+    ServiceConfig config = ServiceConfig.load(name + ".properties", envPrefix)
+        .with(Map.of(ServiceConfig.DB_USER, ownerEnv("SECKILL_DB_USER"),
+            ServiceConfig.DB_PASSWORD, ownerEnv("SECKILL_DB_PASSWORD")))
+        .validate();
     return new TestDatabase(Database.open(config, name + "-test", mappers), config);
+  }
+
+  private static String ownerEnv(String key) {
+    String value = System.getenv(key);
+    return value == null || value.isBlank() ? "seckill" : value;
   }
 
   /** The database, as the service would use it. */
