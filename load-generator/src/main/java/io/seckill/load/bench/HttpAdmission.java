@@ -247,7 +247,10 @@ final class HttpAdmission {
         "EVALSHA", sha, "6", "seckill:sale:" + p, "seckill:users:" + p, "seckill:pending:" + p, "seckill:adm:" + p,
         "seckill:state:" + p, "seckill:rate:" + p + ":__rand_int__",
         "__rand_int__", "1", "0", Long.toString(System.currentTimeMillis()), Integer.toString(RATE_LIMIT),
-        Integer.toString(RATE_WINDOW_MS), Long.toString(product)));
+        Integer.toString(RATE_WINDOW_MS), Long.toString(product),
+        // The order id's random part, which the API draws from SecureRandom: two placeholders, each
+        // drawn on its own, so ids never collide within a run (a collision is an error reply).
+        "__rand_int____rand_int__"));
     String text = run(cmd, 900);
     double[] f = parseRedisBenchmarkCsv(text);
     return new RedisRun(product, n, f[0], f[1], f[2], redis.admissions(product));
@@ -376,7 +379,8 @@ final class HttpAdmission {
 
     /** Admissions minted on {@code product} (the sale's sequence). */
     long admissions(long product) throws Exception {
-      String v = call("HGET", "seckill:sale:{" + product + "}", "seq").trim();
+      // One admission record per admitted order (admit.lua), whichever client ran the script.
+      String v = call("HLEN", "seckill:adm:{" + product + "}").trim();
       return v.isEmpty() ? 0 : Long.parseLong(v);
     }
 
