@@ -33,7 +33,7 @@ dtm_write_conf() {
   ConnMaxLifeTime: 5" ;;
     redis)
       # DTM deletes a finished transaction from Redis this long after it ends (v1.19.0's default is
-      # one day, after which ./seckill verify could no longer match older orders): a week.
+      # one day, after which ./seckill verify could no longer match older orders): a week (docs/dtm-quirks.md Q8).
       store="  Driver: 'redis'
   Host: '127.0.0.1'
   Port: ${SECKILL_REDIS_PORT}

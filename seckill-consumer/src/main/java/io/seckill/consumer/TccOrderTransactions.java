@@ -197,11 +197,9 @@ public final class TccOrderTransactions implements OrderTransactions {
   }
 
   /**
-   * Submits once; after trouble it never resends blindly. DTM v1.19.0 answers a second Submit of an
-   * already submitted TCC by marking it succeed WITHOUT confirming the branches not yet confirmed
-   * (svcSubmit processes the empty branch list of the request), so a Submit whose reply was lost
-   * must be followed by a status query: submitted or succeed means done, prepared (after letting
-   * an in-flight attempt land) means the Submit never arrived and is sent again.
+   * Submits once; after trouble it never resends blindly (docs/dtm-quirks.md Q1): a Submit whose
+   * reply was lost is followed by a status query: submitted or succeed means done, prepared (after
+   * letting an in-flight attempt land) means the Submit never arrived and is sent again.
    */
   private CompletionStage<Outcome> submit(OrderMessage order, String gid, List<Branch> branches, int round) {
     return once(() -> dtm.submit(gid)).handle((ok, error) -> {
@@ -237,12 +235,9 @@ public final class TccOrderTransactions implements OrderTransactions {
 
   /**
    * Reads back an acknowledged Submit whose order row the {@link SubmitCheck} did not see CONFIRMED
-   * in time. DTM v1.19.0 acknowledges a Submit even when it could not write it (svcSubmit ignores
-   * any saveNew error but "gid exists", e.g. its database restarting, and confirms in the
-   * background): the gid stays prepared until DTM's timeout cancels an order we would have counted
-   * as confirmed. The status is written before DTM replies, so a gid still prepared now means the
-   * Submit was lost, and resuming it (Submit again) is safe. WaitResult would catch it too but
-   * holds each order through its Confirms, which under a paused branch stalls the whole window.
+   * in time (docs/dtm-quirks.md Q2): a gid still prepared now means the Submit was lost, and
+   * resuming it (Submit again) is safe. WaitResult would catch it too but holds each order through
+   * its Confirms, which under a paused branch stalls the whole window.
    */
   private CompletionStage<Outcome> verifySubmitted(OrderMessage order, String gid, List<Branch> branches, int round) {
     return retrier.untilDone("query " + gid, () -> dtm.query(gid)).thenCompose(state -> {

@@ -225,7 +225,10 @@ public final class DtmClient implements AutoCloseable {
     return new TccResult.Unknown(gid, error);
   }
 
-  /** RegisterBranch, treating "already registered with the same addresses" (a rerun) as success. */
+  /**
+   * RegisterBranch, treating "already registered with the same addresses" (a rerun) as success
+   * (docs/dtm-quirks.md Q3).
+   */
   private CompletableFuture<Void> registerIdempotent(String gid, String branchId, TccBranch b) {
     return registerBranch(gid, branchId, b).handle((v, e) -> e == null ? null : unwrap(e)).thenCompose(e -> {
       if (e == null) {
