@@ -2,8 +2,12 @@ package io.seckill.consumer;
 
 import io.seckill.proto.OrderMessage;
 import io.seckill.proto.coupon.CouponRequest;
+import io.seckill.proto.coupon.CouponServiceGrpc;
 import io.seckill.proto.order.OrderRequest;
+import io.seckill.proto.order.OrderServiceGrpc;
 import io.seckill.proto.pay.PayRequest;
+import io.seckill.proto.pay.PayServiceGrpc;
+import io.seckill.proto.product.ProductServiceGrpc;
 import io.seckill.proto.product.StockRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +18,11 @@ import java.util.List;
  * not 0), pay last. DTM runs Confirm and Cancel in reverse branch order.
  */
 public final class BranchPlan {
-  /** The gRPC service names DTM calls, as declared in the protos. */
-  static final String ORDER = "seckill.order.OrderService";
-  static final String PRODUCT = "seckill.product.ProductService";
-  static final String COUPON = "seckill.coupon.CouponService";
-  static final String PAY = "seckill.pay.PayService";
+  /** The gRPC service names DTM calls: the generated ones, so a renamed proto service cannot drift. */
+  static final String ORDER = OrderServiceGrpc.SERVICE_NAME;
+  static final String PRODUCT = ProductServiceGrpc.SERVICE_NAME;
+  static final String COUPON = CouponServiceGrpc.SERVICE_NAME;
+  static final String PAY = PayServiceGrpc.SERVICE_NAME;
   /** The name of the branch that owns the order row. */
   static final String ORDER_BRANCH = "order";
 
