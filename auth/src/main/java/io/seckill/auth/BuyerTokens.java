@@ -10,7 +10,6 @@ import com.nimbusds.jwt.SignedJWT;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
 
@@ -41,18 +40,9 @@ public final class BuyerTokens {
 
   /** A minter over the base64url secret in {@code file}, with the local issuer and audience. */
   public static BuyerTokens fromSecretFile(Path file) {
-    return new BuyerTokens(decodeSecret(SecretFiles.read(file, "buyer token secret"), file.toString()),
-        LOCAL_ISSUER, AUDIENCE);
+    return new BuyerTokens(SecretFiles.readBase64Url(file, "buyer token secret"), LOCAL_ISSUER, AUDIENCE);
   }
 
-  /** The bytes of a base64url secret; the message names {@code source}. */
-  static byte[] decodeSecret(String text, String source) {
-    try {
-      return Base64.getUrlDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": the secret is not base64url", e);
-    }
-  }
 
   /** A token for buyer {@code userId}, valid from {@code now} for {@code ttl}. */
   public String mint(long userId, Duration ttl, Instant now) {

@@ -21,6 +21,16 @@ public final class SecretFiles {
     }
   }
 
+  /** The bytes of a base64url secret file (the launcher's format for keys). */
+  public static byte[] readBase64Url(Path file, String what) {
+    String text = read(file, what);
+    try {
+      return java.util.Base64.getUrlDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new SecretException(what + " file " + file + " is not base64url", e);
+    }
+  }
+
   /** The file's text without surrounding white space; it must exist and not be empty. */
   public static String read(Path file, String what) {
     byte[] bytes;

@@ -9,7 +9,6 @@ import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -106,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
     Path secretFile = c.pathOrNull(ApiConfig.TOKEN_SECRET_FILE);
     try {
       if (secretFile != null) {
-        secret = Base64.getUrlDecoder().decode(SecretFiles.read(secretFile, "buyer token secret"));
+        secret = SecretFiles.readBase64Url(secretFile, "buyer token secret");
       }
       return new TokenVerifier(new TokenVerifier.Keys(secret, c.pathOrNull(ApiConfig.TOKEN_PUBLIC_KEY_FILE),
           c.pathOrNull(ApiConfig.TOKEN_JWKS_FILE)), c.string(ApiConfig.TOKEN_ISSUER), c.string(ApiConfig.TOKEN_AUDIENCE),

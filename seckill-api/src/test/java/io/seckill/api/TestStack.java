@@ -167,9 +167,12 @@ final class TestStack {
   /** A POST with {@code headers} (name, value, name, value...) and a JSON body. */
   static HttpResponse<String> post(int port, String path, String body, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    return postTyped(port, path, "application/json", body, headers);
+  }
+
+  /** Sends {@code b} with {@code headers} (name, value, name, value...). */
+  private static HttpResponse<String> send(HttpRequest.Builder b, String... headers)
+      throws IOException, InterruptedException {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -182,20 +185,14 @@ final class TestStack {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return send(b, headers);
   }
 
   /** A GET with {@code headers} (name, value, name, value...). */
   static HttpResponse<String> get(int port, String path, String... headers) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
         .timeout(Duration.ofSeconds(30)).GET();
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return send(b, headers);
   }
 
   /** Buyer {@code userId} asks for an order, with the buyer's token. */

@@ -87,8 +87,7 @@ class TrustBoundaryTest {
       String forged = new BuyerTokens(otherSecret, BuyerTokens.LOCAL_ISSUER, BuyerTokens.AUDIENCE)
           .mint(5, Duration.ofMinutes(5), now);
       assertUnauthorized(admitWith("Bearer " + forged, product), "TOKEN_INVALID");
-      byte[] stackSecret = java.util.Base64.getUrlDecoder().decode(
-          java.nio.file.Files.readString(TestStack.SECRETS.buyerTokenSecret()).strip());
+      byte[] stackSecret = io.seckill.auth.SecretFiles.readBase64Url(TestStack.SECRETS.buyerTokenSecret(), "buyer token secret");
       String otherAudience = new BuyerTokens(stackSecret, BuyerTokens.LOCAL_ISSUER, "another-api")
           .mint(5, Duration.ofMinutes(5), now);
       assertUnauthorized(admitWith("Bearer " + otherAudience, product), "TOKEN_INVALID");
