@@ -1,6 +1,6 @@
 package io.seckill.coupon;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchBarrier;
 import io.seckill.dtm.branch.BranchContext;
@@ -45,20 +45,20 @@ public final class SqlCouponLedger implements CouponLedger {
 
   @Override
   public BarrierOutcome use(BranchContext branch, CouponRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> settle(s, request, TccOp.CONFIRM));
+    return barrier.call(sessions, branch, s -> settle(s, request, BranchOp.CONFIRM));
   }
 
   @Override
   public BarrierOutcome release(BranchContext branch, CouponRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> settle(s, request, TccOp.CANCEL));
+    return barrier.call(sessions, branch, s -> settle(s, request, BranchOp.CANCEL));
   }
 
   // Validated only once the barrier lets the call through: a malformed Try was refused, and its
   // Cancel (same bytes) must still succeed as a null compensation.
-  private static void settle(SqlSession s, CouponRequest request, TccOp op) {
+  private static void settle(SqlSession s, CouponRequest request, BranchOp op) {
     validate(request);
     CouponMapper coupons = s.getMapper(CouponMapper.class);
-    int rows = op == TccOp.CONFIRM
+    int rows = op == BranchOp.CONFIRM
         ? coupons.use(request.getCouponId(), request.getOrderId())
         : coupons.release(request.getCouponId(), request.getOrderId());
     if (rows == 0) {

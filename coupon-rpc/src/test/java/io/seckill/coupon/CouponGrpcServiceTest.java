@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.dtm.branch.BusinessRefusal;
@@ -53,10 +53,10 @@ class CouponGrpcServiceTest {
       assertEquals(Status.Code.INVALID_ARGUMENT,
           assertThrows(StatusRuntimeException.class, () -> plain.cancel(REQUEST)).getStatus().getCode());
       StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-          () -> plain.withInterceptors(Branches.headers("g", TccOp.TRY)).try_(REQUEST));
+          () -> plain.withInterceptors(Branches.headers("g", BranchOp.TRY)).try_(REQUEST));
       assertEquals(Status.Code.ABORTED, refused.getStatus().getCode());
       assertEquals("COUPON_NOT_AVAILABLE", refused.getStatus().getDescription());
-      plain.withInterceptors(Branches.headers("g", TccOp.CANCEL)).cancel(REQUEST);
+      plain.withInterceptors(Branches.headers("g", BranchOp.CANCEL)).cancel(REQUEST);
 
       assertEquals(CouponStatus.FROZEN, plain.getCoupon(GetCouponRequest.newBuilder().setCouponId(2).build()).getStatus());
       assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.coupon.CouponRequest;
@@ -62,18 +62,18 @@ class CouponLedgerDbTest {
     coupon(COUPON, USER, "UNUSED");
     String gid = Branches.newGid(GID_PREFIX);
     CouponRequest r = request("c-o1", USER, COUPON);
-    assertEquals(BarrierOutcome.EXECUTED, ledger.freeze(Branches.context(gid, TccOp.TRY), r));
+    assertEquals(BarrierOutcome.EXECUTED, ledger.freeze(Branches.context(gid, BranchOp.TRY), r));
     assertEquals("FROZEN", row(COUPON).status());
     assertEquals("c-o1", row(COUPON).orderId());
-    assertEquals(BarrierOutcome.DUPLICATE, ledger.freeze(Branches.context(gid, TccOp.TRY), r));
-    assertEquals(BarrierOutcome.EXECUTED, ledger.use(Branches.context(gid, TccOp.CONFIRM), r));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.freeze(Branches.context(gid, BranchOp.TRY), r));
+    assertEquals(BarrierOutcome.EXECUTED, ledger.use(Branches.context(gid, BranchOp.CONFIRM), r));
     assertEquals("USED", row(COUPON).status());
-    assertEquals(BarrierOutcome.DUPLICATE, ledger.use(Branches.context(gid, TccOp.CONFIRM), r));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.use(Branches.context(gid, BranchOp.CONFIRM), r));
     assertEquals("USED", row(COUPON).status());
 
     // A used coupon cannot be frozen again by another order.
     BusinessRefusal used = assertThrows(BusinessRefusal.class,
-        () -> ledger.freeze(Branches.context(Branches.newGid(GID_PREFIX), TccOp.TRY), request("c-o2", USER, COUPON)));
+        () -> ledger.freeze(Branches.context(Branches.newGid(GID_PREFIX), BranchOp.TRY), request("c-o2", USER, COUPON)));
     assertEquals("COUPON_NOT_AVAILABLE", used.reason());
   }
 
@@ -82,11 +82,11 @@ class CouponLedgerDbTest {
     coupon(COUPON, USER, "UNUSED");
     String gid = Branches.newGid(GID_PREFIX);
     CouponRequest r = request("c-o3", USER, COUPON);
-    ledger.freeze(Branches.context(gid, TccOp.TRY), r);
-    assertEquals(BarrierOutcome.EXECUTED, ledger.release(Branches.context(gid, TccOp.CANCEL), r));
+    ledger.freeze(Branches.context(gid, BranchOp.TRY), r);
+    assertEquals(BarrierOutcome.EXECUTED, ledger.release(Branches.context(gid, BranchOp.CANCEL), r));
     assertEquals("UNUSED", row(COUPON).status());
     assertNull(row(COUPON).orderId());
-    assertEquals(BarrierOutcome.DUPLICATE, ledger.release(Branches.context(gid, TccOp.CANCEL), r));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.release(Branches.context(gid, BranchOp.CANCEL), r));
   }
 
   @Test
@@ -94,8 +94,8 @@ class CouponLedgerDbTest {
     coupon(COUPON, USER, "UNUSED");
     String gid = Branches.newGid(GID_PREFIX);
     CouponRequest r = request("c-o4", USER, COUPON);
-    assertEquals(BarrierOutcome.NULL_COMPENSATION, ledger.release(Branches.context(gid, TccOp.CANCEL), r));
-    assertEquals(BarrierOutcome.BLOCKED_HANGING, ledger.freeze(Branches.context(gid, TccOp.TRY), r));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, ledger.release(Branches.context(gid, BranchOp.CANCEL), r));
+    assertEquals(BarrierOutcome.BLOCKED_HANGING, ledger.freeze(Branches.context(gid, BranchOp.TRY), r));
     assertEquals("UNUSED", row(COUPON).status());
   }
 
@@ -104,14 +104,14 @@ class CouponLedgerDbTest {
     coupon(COUPON, USER, "UNUSED");
     String gid = Branches.newGid(GID_PREFIX);
     assertEquals("COUPON_NOT_OWNED", assertThrows(BusinessRefusal.class,
-        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request("c-o5", USER + 1, COUPON))).reason());
+        () -> ledger.freeze(Branches.context(gid, BranchOp.TRY), request("c-o5", USER + 1, COUPON))).reason());
     assertEquals("UNKNOWN_COUPON", assertThrows(BusinessRefusal.class,
-        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request("c-o5", USER, COUPON + 9))).reason());
+        () -> ledger.freeze(Branches.context(gid, BranchOp.TRY), request("c-o5", USER, COUPON + 9))).reason());
     assertThrows(IllegalArgumentException.class,
-        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request("c-o5", USER, 0)));
+        () -> ledger.freeze(Branches.context(gid, BranchOp.TRY), request("c-o5", USER, 0)));
     assertEquals(Map.of(), db.barrier(gid));
     assertEquals(BarrierOutcome.NULL_COMPENSATION,
-        ledger.release(Branches.context(gid, TccOp.CANCEL), request("c-o5", USER, 0)));
+        ledger.release(Branches.context(gid, BranchOp.CANCEL), request("c-o5", USER, 0)));
     assertEquals("UNUSED", row(COUPON).status());
   }
 }

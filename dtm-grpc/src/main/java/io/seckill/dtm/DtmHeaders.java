@@ -6,17 +6,19 @@ import io.grpc.Metadata;
 public final class DtmHeaders {
   /** The global transaction id. */
   public static final Metadata.Key<String> GID = key("dtm-gid");
-  /** The transaction type; {@code tcc} for everything this library does. */
+  /** The transaction type: {@code tcc} or {@code saga}. */
   public static final Metadata.Key<String> TRANS_TYPE = key("dtm-trans_type");
   /** The branch id, {@code "01"}, {@code "02"}, ... */
   public static final Metadata.Key<String> BRANCH_ID = key("dtm-branch_id");
-  /** The operation: try, confirm or cancel. */
+  /** The operation: try, confirm or cancel (TCC); action or compensate (Saga). */
   public static final Metadata.Key<String> OP = key("dtm-op");
   /** The coordinator address on the caller's Try; empty when DTM itself calls. */
   public static final Metadata.Key<String> DTM = key("dtm-dtm");
 
-  /** The only transaction type this library speaks. */
+  /** The TCC transaction type. */
   public static final String TCC = "tcc";
+  /** The Saga transaction type. */
+  public static final String SAGA = "saga";
 
   private DtmHeaders() {
   }

@@ -1,6 +1,6 @@
 package io.seckill.order;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchBarrier;
 import io.seckill.dtm.branch.BranchContext;
@@ -52,17 +52,17 @@ public final class SqlOrders implements Orders {
 
   @Override
   public BarrierOutcome confirm(BranchContext branch, OrderRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> move(s, request, TccOp.CONFIRM, "CONFIRMED"));
+    return barrier.call(sessions, branch, s -> move(s, request, BranchOp.CONFIRM, "CONFIRMED"));
   }
 
   @Override
   public BarrierOutcome cancel(BranchContext branch, OrderRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> move(s, request, TccOp.CANCEL, "CANCELLED"));
+    return barrier.call(sessions, branch, s -> move(s, request, BranchOp.CANCEL, "CANCELLED"));
   }
 
   // Validated only once the barrier lets the call through: a malformed Try was refused, and its
   // Cancel (same bytes) must still succeed as a null compensation.
-  private static void move(SqlSession s, OrderRequest request, TccOp op, String to) {
+  private static void move(SqlSession s, OrderRequest request, BranchOp op, String to) {
     validate(request);
     OrderMapper orders = s.getMapper(OrderMapper.class);
     if (orders.move(request.getOrderId(), "TRYING", to) == 0) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.dtm.branch.BusinessRefusal;
@@ -67,7 +67,7 @@ class OrderGrpcServiceTest {
       assertEquals(Status.Code.INVALID_ARGUMENT,
           assertThrows(StatusRuntimeException.class, () -> plain.confirm(REQUEST)).getStatus().getCode());
       StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-          () -> plain.withInterceptors(Branches.headers("g", TccOp.TRY)).try_(REQUEST));
+          () -> plain.withInterceptors(Branches.headers("g", BranchOp.TRY)).try_(REQUEST));
       assertEquals(Status.Code.ABORTED, refused.getStatus().getCode());
       assertEquals("DUPLICATE_ORDER", refused.getStatus().getDescription());
 

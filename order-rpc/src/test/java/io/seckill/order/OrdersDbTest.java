@@ -3,7 +3,7 @@ package io.seckill.order;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.order.OrderRequest;
@@ -64,12 +64,12 @@ class OrdersDbTest {
   @Test
   void tryInsertsTryingConfirmConfirmsAndRepeatsDoNothing() throws Exception {
     OrderRequest o = order(USER);
-    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(o), TccOp.TRY), o));
+    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(o), BranchOp.TRY), o));
     assertEquals("TRYING", row(o).status());
-    assertEquals(BarrierOutcome.DUPLICATE, orders.create(Branches.context(gid(o), TccOp.TRY), o));
-    assertEquals(BarrierOutcome.EXECUTED, orders.confirm(Branches.context(gid(o), TccOp.CONFIRM), o));
+    assertEquals(BarrierOutcome.DUPLICATE, orders.create(Branches.context(gid(o), BranchOp.TRY), o));
+    assertEquals(BarrierOutcome.EXECUTED, orders.confirm(Branches.context(gid(o), BranchOp.CONFIRM), o));
     assertEquals("CONFIRMED", row(o).status());
-    assertEquals(BarrierOutcome.DUPLICATE, orders.confirm(Branches.context(gid(o), TccOp.CONFIRM), o));
+    assertEquals(BarrierOutcome.DUPLICATE, orders.confirm(Branches.context(gid(o), BranchOp.CONFIRM), o));
     assertEquals("CONFIRMED", row(o).status());
   }
 
@@ -77,9 +77,9 @@ class OrdersDbTest {
   void statusesReadsManyOrdersAtOnceAndLeavesOutMissingOnes() throws Exception {
     OrderRequest confirmed = order(USER);
     OrderRequest trying = order(USER + 1);
-    orders.create(Branches.context(gid(confirmed), TccOp.TRY), confirmed);
-    orders.confirm(Branches.context(gid(confirmed), TccOp.CONFIRM), confirmed);
-    orders.create(Branches.context(gid(trying), TccOp.TRY), trying);
+    orders.create(Branches.context(gid(confirmed), BranchOp.TRY), confirmed);
+    orders.confirm(Branches.context(gid(confirmed), BranchOp.CONFIRM), confirmed);
+    orders.create(Branches.context(gid(trying), BranchOp.TRY), trying);
     assertEquals(Map.of(confirmed.getOrderId(), "CONFIRMED", trying.getOrderId(), "TRYING"),
         orders.statuses(java.util.List.of(confirmed.getOrderId(), trying.getOrderId(), PREFIX + "absent")));
     assertEquals(Map.of(), orders.statuses(java.util.List.of()));
@@ -90,36 +90,36 @@ class OrdersDbTest {
   @Test
   void oneLiveOrderPerUserAndProductUntilCancelled() throws Exception {
     OrderRequest first = order(USER);
-    orders.create(Branches.context(gid(first), TccOp.TRY), first);
+    orders.create(Branches.context(gid(first), BranchOp.TRY), first);
     OrderRequest second = order(USER);
     BusinessRefusal dup = assertThrows(BusinessRefusal.class,
-        () -> orders.create(Branches.context(gid(second), TccOp.TRY), second));
+        () -> orders.create(Branches.context(gid(second), BranchOp.TRY), second));
     assertEquals("DUPLICATE_ORDER", dup.reason());
     assertEquals(Map.of(), db.barrier(gid(second)), "nothing of the refused Try is left");
     assertEquals(0, db.number("SELECT COUNT(*) FROM orders WHERE order_id = ?", second.getOrderId()));
-    assertEquals(BarrierOutcome.NULL_COMPENSATION, orders.cancel(Branches.context(gid(second), TccOp.CANCEL), second));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, orders.cancel(Branches.context(gid(second), BranchOp.CANCEL), second));
 
-    assertEquals(BarrierOutcome.EXECUTED, orders.cancel(Branches.context(gid(first), TccOp.CANCEL), first));
+    assertEquals(BarrierOutcome.EXECUTED, orders.cancel(Branches.context(gid(first), BranchOp.CANCEL), first));
     assertEquals("CANCELLED", row(first).status());
-    assertEquals(BarrierOutcome.DUPLICATE, orders.cancel(Branches.context(gid(first), TccOp.CANCEL), first));
+    assertEquals(BarrierOutcome.DUPLICATE, orders.cancel(Branches.context(gid(first), BranchOp.CANCEL), first));
     OrderRequest third = order(USER);
-    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(third), TccOp.TRY), third));
+    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(third), BranchOp.TRY), third));
   }
 
   @Test
   void cancelWithoutTryIsNullAndTheLateTryInsertsNothing() throws Exception {
     OrderRequest o = order(USER + 1);
-    assertEquals(BarrierOutcome.NULL_COMPENSATION, orders.cancel(Branches.context(gid(o), TccOp.CANCEL), o));
-    assertEquals(BarrierOutcome.BLOCKED_HANGING, orders.create(Branches.context(gid(o), TccOp.TRY), o));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, orders.cancel(Branches.context(gid(o), BranchOp.CANCEL), o));
+    assertEquals(BarrierOutcome.BLOCKED_HANGING, orders.create(Branches.context(gid(o), BranchOp.TRY), o));
     assertEquals(0, db.number("SELECT COUNT(*) FROM orders WHERE order_id = ?", o.getOrderId()));
   }
 
   @Test
   void malformedTryIsInvalidAndWritesNothing() {
     OrderRequest bad = order(USER + 2).toBuilder().setQuantity(0).build();
-    assertThrows(IllegalArgumentException.class, () -> orders.create(Branches.context(gid(bad), TccOp.TRY), bad));
+    assertThrows(IllegalArgumentException.class, () -> orders.create(Branches.context(gid(bad), BranchOp.TRY), bad));
     OrderRequest badId = order(USER + 2).toBuilder().setOrderId("has space").build();
-    assertThrows(IllegalArgumentException.class, () -> orders.create(Branches.context(gid(bad), TccOp.TRY), badId));
+    assertThrows(IllegalArgumentException.class, () -> orders.create(Branches.context(gid(bad), BranchOp.TRY), badId));
     assertEquals(Map.of(), db.barrier(gid(bad)));
   }
 
@@ -134,18 +134,18 @@ class OrdersDbTest {
 
     // A TRYING order gets the reason but stays TRYING; its Cancel then cancels it, reason kept.
     OrderRequest trying = order(USER + 4);
-    orders.create(Branches.context(gid(trying), TccOp.TRY), trying);
+    orders.create(Branches.context(gid(trying), BranchOp.TRY), trying);
     OrderRow annotated = orders.recordCancellation(trying, "COUPON_NOT_AVAILABLE");
     assertEquals("TRYING", annotated.status());
     assertEquals("COUPON_NOT_AVAILABLE", annotated.reason());
-    orders.cancel(Branches.context(gid(trying), TccOp.CANCEL), trying);
+    orders.cancel(Branches.context(gid(trying), BranchOp.CANCEL), trying);
     assertEquals("CANCELLED", row(trying).status());
     assertEquals("COUPON_NOT_AVAILABLE", row(trying).reason());
 
     // A CONFIRMED order is refused and untouched.
     OrderRequest confirmed = order(USER + 5);
-    orders.create(Branches.context(gid(confirmed), TccOp.TRY), confirmed);
-    orders.confirm(Branches.context(gid(confirmed), TccOp.CONFIRM), confirmed);
+    orders.create(Branches.context(gid(confirmed), BranchOp.TRY), confirmed);
+    orders.confirm(Branches.context(gid(confirmed), BranchOp.CONFIRM), confirmed);
     assertEquals("ORDER_CONFIRMED",
         assertThrows(BusinessRefusal.class, () -> orders.recordCancellation(confirmed, "LATE")).reason());
     assertEquals("CONFIRMED", row(confirmed).status());
@@ -153,15 +153,15 @@ class OrdersDbTest {
 
     // A reason written before an Abort that DTM refused (the transaction was submitted): Confirm clears it.
     OrderRequest submitted = order(USER + 7);
-    orders.create(Branches.context(gid(submitted), TccOp.TRY), submitted);
+    orders.create(Branches.context(gid(submitted), BranchOp.TRY), submitted);
     assertEquals("TRYING", orders.recordCancellation(submitted, "REFUSED coupon: LATE").status());
-    orders.confirm(Branches.context(gid(submitted), TccOp.CONFIRM), submitted);
+    orders.confirm(Branches.context(gid(submitted), BranchOp.CONFIRM), submitted);
     assertEquals("CONFIRMED", row(submitted).status());
     assertEquals("", row(submitted).reason(), "a confirmed order carries no cancellation reason");
 
     // A cancelled order's id cannot be tried again (it is final).
     assertEquals("ORDER_EXISTS", assertThrows(BusinessRefusal.class,
-        () -> orders.create(Branches.context(gid(absent) + "-2", TccOp.TRY), absent)).reason());
+        () -> orders.create(Branches.context(gid(absent) + "-2", BranchOp.TRY), absent)).reason());
     assertThrows(IllegalArgumentException.class, () -> orders.recordCancellation(order(USER + 6), " "));
   }
 }

@@ -1,6 +1,6 @@
 package io.seckill.pay;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchBarrier;
 import io.seckill.dtm.branch.BranchContext;
@@ -43,17 +43,17 @@ public final class SqlPayments implements Payments {
 
   @Override
   public BarrierOutcome awaitPayment(BranchContext branch, PayRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> move(s, request, TccOp.CONFIRM, "AWAITING_PAYMENT"));
+    return barrier.call(sessions, branch, s -> move(s, request, BranchOp.CONFIRM, "AWAITING_PAYMENT"));
   }
 
   @Override
   public BarrierOutcome cancel(BranchContext branch, PayRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> move(s, request, TccOp.CANCEL, "CANCELLED"));
+    return barrier.call(sessions, branch, s -> move(s, request, BranchOp.CANCEL, "CANCELLED"));
   }
 
   // Validated only once the barrier lets the call through: a malformed Try was refused, and its
   // Cancel (same bytes) must still succeed as a null compensation.
-  private static void move(SqlSession s, PayRequest request, TccOp op, String to) {
+  private static void move(SqlSession s, PayRequest request, BranchOp op, String to) {
     validate(request);
     if (s.getMapper(PaymentMapper.class).move(request.getOrderId(), "PENDING", to) == 0) {
       throw new IllegalStateException(op + ": payment of order " + request.getOrderId() + " is not PENDING");

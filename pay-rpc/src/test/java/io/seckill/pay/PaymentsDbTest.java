@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.pay.PayRequest;
@@ -55,36 +55,36 @@ class PaymentsDbTest {
   void tryOpensConfirmAwaitsPaymentAndRepeatsDoNothing() throws Exception {
     PayRequest r = request(1100);
     String gid = PREFIX + "g-" + r.getOrderId();
-    assertEquals(BarrierOutcome.EXECUTED, payments.open(Branches.context(gid, TccOp.TRY), r));
+    assertEquals(BarrierOutcome.EXECUTED, payments.open(Branches.context(gid, BranchOp.TRY), r));
     assertEquals("PENDING", status(r));
     assertEquals(1100, payments.payment(r.getOrderId()).orElseThrow().amountCents());
-    assertEquals(BarrierOutcome.DUPLICATE, payments.open(Branches.context(gid, TccOp.TRY), r));
-    assertEquals(BarrierOutcome.EXECUTED, payments.awaitPayment(Branches.context(gid, TccOp.CONFIRM), r));
+    assertEquals(BarrierOutcome.DUPLICATE, payments.open(Branches.context(gid, BranchOp.TRY), r));
+    assertEquals(BarrierOutcome.EXECUTED, payments.awaitPayment(Branches.context(gid, BranchOp.CONFIRM), r));
     assertEquals("AWAITING_PAYMENT", status(r));
-    assertEquals(BarrierOutcome.DUPLICATE, payments.awaitPayment(Branches.context(gid, TccOp.CONFIRM), r));
+    assertEquals(BarrierOutcome.DUPLICATE, payments.awaitPayment(Branches.context(gid, BranchOp.CONFIRM), r));
     assertEquals("AWAITING_PAYMENT", status(r));
 
     // The same order under another gid is refused: one payment per order.
     assertEquals("PAYMENT_EXISTS", assertThrows(BusinessRefusal.class,
-        () -> payments.open(Branches.context(gid + "-again", TccOp.TRY), r)).reason());
+        () -> payments.open(Branches.context(gid + "-again", BranchOp.TRY), r)).reason());
   }
 
   @Test
   void cancelClosesThePaymentOnce() throws Exception {
     PayRequest r = request(500);
     String gid = PREFIX + "g-" + r.getOrderId();
-    payments.open(Branches.context(gid, TccOp.TRY), r);
-    assertEquals(BarrierOutcome.EXECUTED, payments.cancel(Branches.context(gid, TccOp.CANCEL), r));
+    payments.open(Branches.context(gid, BranchOp.TRY), r);
+    assertEquals(BarrierOutcome.EXECUTED, payments.cancel(Branches.context(gid, BranchOp.CANCEL), r));
     assertEquals("CANCELLED", status(r));
-    assertEquals(BarrierOutcome.DUPLICATE, payments.cancel(Branches.context(gid, TccOp.CANCEL), r));
+    assertEquals(BarrierOutcome.DUPLICATE, payments.cancel(Branches.context(gid, BranchOp.CANCEL), r));
   }
 
   @Test
   void cancelWithoutTryIsNullAndTheLateTryWritesNothing() throws Exception {
     PayRequest r = request(500);
     String gid = PREFIX + "g-" + r.getOrderId();
-    assertEquals(BarrierOutcome.NULL_COMPENSATION, payments.cancel(Branches.context(gid, TccOp.CANCEL), r));
-    assertEquals(BarrierOutcome.BLOCKED_HANGING, payments.open(Branches.context(gid, TccOp.TRY), r));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, payments.cancel(Branches.context(gid, BranchOp.CANCEL), r));
+    assertEquals(BarrierOutcome.BLOCKED_HANGING, payments.open(Branches.context(gid, BranchOp.TRY), r));
     assertEquals("none", status(r));
   }
 
@@ -93,13 +93,13 @@ class PaymentsDbTest {
     PayRequest zero = request(0);
     String gid = PREFIX + "g-" + zero.getOrderId();
     assertEquals("INVALID_AMOUNT", assertThrows(BusinessRefusal.class,
-        () -> payments.open(Branches.context(gid, TccOp.TRY), zero)).reason());
+        () -> payments.open(Branches.context(gid, BranchOp.TRY), zero)).reason());
     PayRequest noOrder = PayRequest.newBuilder().setUserId(1).setAmountCents(10).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> payments.open(Branches.context(gid, TccOp.TRY), noOrder));
+        () -> payments.open(Branches.context(gid, BranchOp.TRY), noOrder));
     assertTrue(e.getMessage().contains("order_id"), e.getMessage());
     assertEquals("none", status(zero));
     assertEquals(Map.of(), db.barrier(gid));
-    assertEquals(BarrierOutcome.NULL_COMPENSATION, payments.cancel(Branches.context(gid, TccOp.CANCEL), noOrder));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, payments.cancel(Branches.context(gid, BranchOp.CANCEL), noOrder));
   }
 }

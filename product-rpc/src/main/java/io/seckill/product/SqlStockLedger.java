@@ -1,6 +1,6 @@
 package io.seckill.product;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchBarrier;
 import io.seckill.dtm.branch.BranchContext;
@@ -41,20 +41,20 @@ public final class SqlStockLedger implements StockLedger {
 
   @Override
   public BarrierOutcome sell(BranchContext branch, StockRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> settle(s, request, TccOp.CONFIRM));
+    return barrier.call(sessions, branch, s -> settle(s, request, BranchOp.CONFIRM));
   }
 
   @Override
   public BarrierOutcome release(BranchContext branch, StockRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> settle(s, request, TccOp.CANCEL));
+    return barrier.call(sessions, branch, s -> settle(s, request, BranchOp.CANCEL));
   }
 
   // Confirm and Cancel validate only once the barrier has let them through: a refused, malformed Try
   // is followed by a Cancel with the same bytes, and that Cancel must succeed as a null compensation.
-  private static void settle(SqlSession s, StockRequest request, TccOp op) {
+  private static void settle(SqlSession s, StockRequest request, BranchOp op) {
     validate(request);
     ProductMapper products = s.getMapper(ProductMapper.class);
-    int rows = op == TccOp.CONFIRM
+    int rows = op == BranchOp.CONFIRM
         ? products.sell(request.getProductId(), request.getQuantity())
         : products.release(request.getProductId(), request.getQuantity());
     if (rows == 0) {

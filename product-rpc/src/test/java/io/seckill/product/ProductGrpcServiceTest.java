@@ -10,7 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.dtm.branch.BusinessRefusal;
@@ -47,7 +47,7 @@ class ProductGrpcServiceTest {
     server.close();
   }
 
-  private ProductServiceBlockingStub stub(String gid, TccOp op) {
+  private ProductServiceBlockingStub stub(String gid, BranchOp op) {
     return ProductServiceGrpc.newBlockingStub(server.channel()).withInterceptors(Branches.headers(gid, op));
   }
 
@@ -62,14 +62,14 @@ class ProductGrpcServiceTest {
 
   @Test
   void tryPassesTheBranchContextAndRequest() {
-    stub("g-ok", TccOp.TRY).try_(REQUEST);
+    stub("g-ok", BranchOp.TRY).try_(REQUEST);
     assertEquals(List.of("freeze g-ok 01 TRY o-1"), ledger.calls);
   }
 
   @Test
   void refusalOnTryIsAbortedWithTheReasonCode() {
     ledger.failure = new BusinessRefusal("SOLD_OUT", "none left");
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub("g-r", TccOp.TRY).try_(REQUEST));
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub("g-r", BranchOp.TRY).try_(REQUEST));
     assertEquals(Status.Code.ABORTED, e.getStatus().getCode());
     assertEquals("SOLD_OUT", e.getStatus().getDescription());
   }
@@ -77,7 +77,7 @@ class ProductGrpcServiceTest {
   @Test
   void malformedRequestIsInvalidArgumentWithoutStackTrace() {
     ledger.failure = new IllegalArgumentException("quantity must be positive, got 0");
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub("g-m", TccOp.TRY).try_(REQUEST));
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub("g-m", BranchOp.TRY).try_(REQUEST));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertEquals("quantity must be positive, got 0", e.getStatus().getDescription());
   }
@@ -86,14 +86,14 @@ class ProductGrpcServiceTest {
   void transientDatabaseTroubleOnConfirmIsUnavailable() {
     ledger.failure = new SQLTransientConnectionException("pool timeout");
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> stub("g-t", TccOp.CONFIRM).confirm(REQUEST));
+        () -> stub("g-t", BranchOp.CONFIRM).confirm(REQUEST));
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
   }
 
   @Test
   void opHeaderMustMatchTheMethod() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> stub("g-x", TccOp.CANCEL).confirm(REQUEST));
+        () -> stub("g-x", BranchOp.CANCEL).confirm(REQUEST));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(ledger.calls.isEmpty());
   }

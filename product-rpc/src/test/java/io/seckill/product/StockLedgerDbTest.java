@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchStatus;
 import io.seckill.dtm.branch.BusinessRefusal;
@@ -75,13 +75,13 @@ class StockLedgerDbTest {
   void tryFreezesConfirmSellsAndARepeatedConfirmDoesNothing() throws Exception {
     product(PRODUCT, 10);
     String gid = Branches.newGid(GID_PREFIX);
-    assertEquals(BarrierOutcome.EXECUTED, ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 3)));
+    assertEquals(BarrierOutcome.EXECUTED, ledger.freeze(Branches.context(gid, BranchOp.TRY), request(PRODUCT, 3)));
     assertEquals(List.of(7L, 3L, 0L), counters(PRODUCT));
-    assertEquals(BarrierOutcome.DUPLICATE, ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 3)));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.freeze(Branches.context(gid, BranchOp.TRY), request(PRODUCT, 3)));
     assertEquals(List.of(7L, 3L, 0L), counters(PRODUCT));
-    assertEquals(BarrierOutcome.EXECUTED, ledger.sell(Branches.context(gid, TccOp.CONFIRM), request(PRODUCT, 3)));
+    assertEquals(BarrierOutcome.EXECUTED, ledger.sell(Branches.context(gid, BranchOp.CONFIRM), request(PRODUCT, 3)));
     assertEquals(List.of(7L, 0L, 3L), counters(PRODUCT));
-    assertEquals(BarrierOutcome.DUPLICATE, ledger.sell(Branches.context(gid, TccOp.CONFIRM), request(PRODUCT, 3)));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.sell(Branches.context(gid, BranchOp.CONFIRM), request(PRODUCT, 3)));
     assertEquals(List.of(7L, 0L, 3L), counters(PRODUCT));
     assertEquals(Map.of("try", "try", "confirm", "confirm"), db.barrier(gid));
   }
@@ -90,10 +90,10 @@ class StockLedgerDbTest {
   void cancelReleasesOnceAndStockIsWhole() throws Exception {
     product(PRODUCT, 10);
     String gid = Branches.newGid(GID_PREFIX);
-    ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 4));
-    assertEquals(BarrierOutcome.EXECUTED, ledger.release(Branches.context(gid, TccOp.CANCEL), request(PRODUCT, 4)));
+    ledger.freeze(Branches.context(gid, BranchOp.TRY), request(PRODUCT, 4));
+    assertEquals(BarrierOutcome.EXECUTED, ledger.release(Branches.context(gid, BranchOp.CANCEL), request(PRODUCT, 4)));
     assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT));
-    assertEquals(BarrierOutcome.DUPLICATE, ledger.release(Branches.context(gid, TccOp.CANCEL), request(PRODUCT, 4)));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.release(Branches.context(gid, BranchOp.CANCEL), request(PRODUCT, 4)));
     assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT));
   }
 
@@ -102,9 +102,9 @@ class StockLedgerDbTest {
     product(PRODUCT, 10);
     String gid = Branches.newGid(GID_PREFIX);
     assertEquals(BarrierOutcome.NULL_COMPENSATION,
-        ledger.release(Branches.context(gid, TccOp.CANCEL), request(PRODUCT, 4)));
+        ledger.release(Branches.context(gid, BranchOp.CANCEL), request(PRODUCT, 4)));
     assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT));
-    assertEquals(BarrierOutcome.BLOCKED_HANGING, ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 4)));
+    assertEquals(BarrierOutcome.BLOCKED_HANGING, ledger.freeze(Branches.context(gid, BranchOp.TRY), request(PRODUCT, 4)));
     assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT), "a Try after its Cancel freezes nothing");
   }
 
@@ -113,16 +113,16 @@ class StockLedgerDbTest {
     product(PRODUCT, 2);
     String gid = Branches.newGid(GID_PREFIX);
     BusinessRefusal soldOut = assertThrows(BusinessRefusal.class,
-        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 3)));
+        () -> ledger.freeze(Branches.context(gid, BranchOp.TRY), request(PRODUCT, 3)));
     assertEquals("SOLD_OUT", soldOut.reason());
     assertEquals(Map.of(), db.barrier(gid), "the refused Try's barrier row is rolled back with it");
     assertEquals(BarrierOutcome.NULL_COMPENSATION,
-        ledger.release(Branches.context(gid, TccOp.CANCEL), request(PRODUCT, 3)));
+        ledger.release(Branches.context(gid, BranchOp.CANCEL), request(PRODUCT, 3)));
     assertEquals(List.of(2L, 0L, 0L), counters(PRODUCT));
 
     String gid2 = Branches.newGid(GID_PREFIX);
     BusinessRefusal unknown = assertThrows(BusinessRefusal.class,
-        () -> ledger.freeze(Branches.context(gid2, TccOp.TRY), request(PRODUCT + 9, 1)));
+        () -> ledger.freeze(Branches.context(gid2, BranchOp.TRY), request(PRODUCT + 9, 1)));
     assertEquals("UNKNOWN_PRODUCT", unknown.reason());
   }
 
@@ -132,12 +132,12 @@ class StockLedgerDbTest {
     String gid = Branches.newGid(GID_PREFIX);
     StockRequest zero = request(PRODUCT, 0);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ledger.freeze(Branches.context(gid, TccOp.TRY), zero));
+        () -> ledger.freeze(Branches.context(gid, BranchOp.TRY), zero));
     assertTrue(e.getMessage().contains("quantity"), e.getMessage());
     StockRequest noOrder = StockRequest.newBuilder().setProductId(PRODUCT).setQuantity(1).build();
-    assertThrows(IllegalArgumentException.class, () -> ledger.freeze(Branches.context(gid, TccOp.TRY), noOrder));
+    assertThrows(IllegalArgumentException.class, () -> ledger.freeze(Branches.context(gid, BranchOp.TRY), noOrder));
     assertEquals(Map.of(), db.barrier(gid));
-    assertEquals(BarrierOutcome.NULL_COMPENSATION, ledger.release(Branches.context(gid, TccOp.CANCEL), zero));
+    assertEquals(BarrierOutcome.NULL_COMPENSATION, ledger.release(Branches.context(gid, BranchOp.CANCEL), zero));
     assertEquals(List.of(5L, 0L, 0L), counters(PRODUCT));
   }
 
@@ -160,7 +160,7 @@ class StockLedgerDbTest {
           // busy machine) with the same gid: the barrier makes the retry safe.
           for (int attempt = 1; ; attempt++) {
             try {
-              ledger.freeze(Branches.context(gid, TccOp.TRY), request(PRODUCT, 1));
+              ledger.freeze(Branches.context(gid, BranchOp.TRY), request(PRODUCT, 1));
               ok.incrementAndGet();
             } catch (BusinessRefusal r) {
               if ("SOLD_OUT".equals(r.reason())) {
@@ -169,7 +169,7 @@ class StockLedgerDbTest {
                 other.add(r);
               }
             } catch (Exception e) {
-              if (attempt < 5 && BranchStatus.of(e, TccOp.TRY).getCode() == Status.Code.UNAVAILABLE) {
+              if (attempt < 5 && BranchStatus.of(e, BranchOp.TRY).getCode() == Status.Code.UNAVAILABLE) {
                 continue;
               }
               other.add(e);

@@ -1,7 +1,7 @@
 package io.seckill.product;
 
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.proto.product.StockRequest;
 import io.seckill.runtime.Database;
@@ -70,7 +70,7 @@ public final class TryBenchmark {
           long i = counter.getAndIncrement();
           StockRequest r = StockRequest.newBuilder().setOrderId("b" + i).setProductId(pick.product(i)).setQuantity(1).build();
           try {
-            ledger.freeze(new BranchContext(run + i, DtmHeaders.TCC, "01", TccOp.TRY, ""), r);
+            ledger.freeze(new BranchContext(run + i, DtmHeaders.TCC, "01", BranchOp.TRY, ""), r);
             done.incrementAndGet();
           } catch (Exception e) {
             failed.incrementAndGet();

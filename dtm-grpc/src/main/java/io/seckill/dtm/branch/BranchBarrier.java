@@ -1,6 +1,6 @@
 package io.seckill.dtm.branch;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DTM's sub-transaction barrier for TCC branches: makes Try/Confirm/Cancel idempotent, turns a
- * Cancel without a Try into a no-op (null compensation) and stops a Try that arrives after its Cancel
- * (hanging). The barrier rows and the business work commit or roll back in ONE local transaction, so
+ * DTM's sub-transaction barrier for TCC and Saga branches: makes every op idempotent, turns a
+ * Cancel without a Try (or a Compensate without an Action) into a no-op (null compensation) and stops
+ * a Try (Action) that arrives after its Cancel (Compensate) (hanging). The barrier rows and the business work commit or roll back in ONE local transaction, so
  * the barrier table must live in the business database. Thread-safe and stateless: one per service.
  *
  * <p>Each branch request makes exactly one barrier call, so the barrier id is always {@code "01"}
@@ -131,17 +131,20 @@ public final class BranchBarrier {
 
   /** Writes the barrier rows and decides whether the business work may run. */
   private BarrierOutcome enter(Connection c, BranchContext ctx) throws SQLException {
-    TccOp op = ctx.op();
-    // A Cancel first claims the Try's slot: if it gets it, the Try never ran and never will.
-    int originInserted = op == TccOp.CANCEL ? insert(c, ctx, TccOp.TRY.wire(), op.wire()) : 0;
+    BranchOp op = ctx.op();
+    // A Cancel (Compensate) first claims its Try's (Action's) slot: if it gets it, the forward op
+    // never ran and never will.
+    BranchOp origin = op.origin().orElse(null);
+    int originInserted = origin != null ? insert(c, ctx, origin.wire(), op.wire()) : 0;
     int currentInserted = insert(c, ctx, op.wire(), op.wire());
-    if (op == TccOp.CANCEL && originInserted > 0) {
-      log.info("null compensation: gid={} branch={} (cancel before any try)", ctx.gid(), ctx.branchId());
+    if (origin != null && originInserted > 0) {
+      log.info("null compensation: gid={} branch={} ({} before any {})", ctx.gid(), ctx.branchId(), op, origin);
       return BarrierOutcome.NULL_COMPENSATION;
     }
     if (currentInserted == 0) {
-      if (op == TccOp.TRY && TccOp.CANCEL.wire().equals(reason(c, ctx, TccOp.TRY.wire()))) {
-        log.info("hanging try blocked: gid={} branch={} (its cancel came first)", ctx.gid(), ctx.branchId());
+      String claimedBy = op == BranchOp.TRY || op == BranchOp.ACTION ? reason(c, ctx, op.wire()) : null;
+      if (claimedBy != null && !claimedBy.equals(op.wire())) {
+        log.info("hanging {} blocked: gid={} branch={} (its {} came first)", op, ctx.gid(), ctx.branchId(), claimedBy);
         return BarrierOutcome.BLOCKED_HANGING;
       }
       log.debug("duplicate {}: gid={} branch={}", op, ctx.gid(), ctx.branchId());

@@ -1,7 +1,7 @@
 package io.seckill.dtm.branch;
 
 import io.grpc.Context;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.util.Objects;
 
 /**
@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param op        the operation this call performs
  * @param dtm       the coordinator address; empty when DTM itself makes the call
  */
-public record BranchContext(String gid, String transType, String branchId, TccOp op, String dtm) {
+public record BranchContext(String gid, String transType, String branchId, BranchOp op, String dtm) {
 
   /** Where {@link DtmServerInterceptor} puts the context of the current call. */
   public static final Context.Key<BranchContext> KEY = Context.key("dtm-branch-context");

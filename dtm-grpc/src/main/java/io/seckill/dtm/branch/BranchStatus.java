@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -13,13 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns a branch outcome into the gRPC status DTM reads: a Try's business
- * refusal is ABORTED (the caller aborts, Cancels run); everything else makes DTM retry, and a
- * Confirm or Cancel never reports a business failure, since DTM would retry it forever anyway.
+ * The one place that turns a branch outcome into the gRPC status DTM reads: a Try's (or a saga
+ * Action's) business refusal is ABORTED (the caller aborts, Cancels run; the saga rolls back);
+ * everything else makes DTM retry, and a Confirm, Cancel or Compensate never reports a business
+ * failure, since DTM would retry it forever anyway.
  *
  * <table>
  *   <caption>Mapping (the first matching row wins; causes are searched too)</caption>
- *   <tr><th>error</th><th>Try</th><th>Confirm / Cancel</th></tr>
+ *   <tr><th>error</th><th>Try, Action</th><th>Confirm / Cancel / Compensate</th></tr>
  *   <tr><td>{@link StatusRuntimeException}, {@link StatusException}</td><td>its status</td>
  *       <td>its status, ABORTED becomes INTERNAL</td></tr>
  *   <tr><td>{@link BusinessRefusal}</td><td>ABORTED, description = reason</td>
@@ -67,15 +68,15 @@ public final class BranchStatus {
   }
 
   /** The status for {@code error} raised by {@code op} ({@code null}: not a TCC branch call). */
-  public static StatusRuntimeException toException(Throwable error, TccOp op) {
+  public static StatusRuntimeException toException(Throwable error, BranchOp op) {
     return of(error, op).asRuntimeException();
   }
 
   /** The status for {@code error} raised by {@code op} ({@code null}: not a TCC branch call). */
-  public static Status of(Throwable error, TccOp op) {
+  public static Status of(Throwable error, BranchOp op) {
     Status given = givenStatus(error);
     if (given != null) {
-      if (given.getCode() == Status.Code.ABORTED && op != null && op != TccOp.TRY) {
+      if (given.getCode() == Status.Code.ABORTED && op != null && !op.mayRefuse()) {
         log.error("{} failed with ABORTED; reported as INTERNAL so DTM keeps retrying", op, error);
         return Status.INTERNAL.withDescription(shorten(op + " aborted: " + given.getDescription()));
       }
@@ -83,7 +84,7 @@ public final class BranchStatus {
     }
     BusinessRefusal refusal = find(error, BusinessRefusal.class);
     if (refusal != null) {
-      if (op == TccOp.TRY) {
+      if (op != null && op.mayRefuse()) {
         return Status.ABORTED.withDescription(refusal.reason());
       }
       if (op == null) {

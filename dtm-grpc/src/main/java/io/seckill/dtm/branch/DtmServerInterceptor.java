@@ -9,28 +9,29 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Reads the {@code dtm-*} metadata of TCC branch calls into {@link BranchContext#KEY}. A branch call
- * with a missing, blank or invalid key is closed with INVALID_ARGUMENT naming the key; calls to
- * other methods (reads, health, reflection) pass through untouched.
+ * Reads the {@code dtm-*} metadata of branch calls into {@link BranchContext#KEY}. Branch calls are
+ * the TCC methods (named Try, Confirm or Cancel) and every method of a Saga service (a service whose
+ * name ends in {@code Saga}). A branch call with a missing, blank or invalid key, or whose op does
+ * not belong to its kind of method, is closed with INVALID_ARGUMENT naming the key; calls to other
+ * methods (reads, health, reflection) pass through untouched.
  */
 public final class DtmServerInterceptor implements ServerInterceptor {
 
-  /** The default selection: methods named exactly Try, Confirm or Cancel. */
-  public static final Predicate<MethodDescriptor<?, ?>> TCC_METHOD_NAMES =
-      m -> TccOp.fromMethodName(m.getBareMethodName()).isPresent();
+  /** The default selection: methods named exactly Try, Confirm or Cancel, and all of a *Saga service. */
+  public static final Predicate<MethodDescriptor<?, ?>> BRANCH_METHODS =
+      m -> BranchOp.fromMethodName(m.getBareMethodName()).isPresent() || isSagaMethod(m);
 
   private final Predicate<MethodDescriptor<?, ?>> isBranchMethod;
 
-  /** An interceptor for methods named Try, Confirm or Cancel. */
+  /** An interceptor for {@link #BRANCH_METHODS}. */
   public DtmServerInterceptor() {
-    this(TCC_METHOD_NAMES);
+    this(BRANCH_METHODS);
   }
-
   /** An interceptor for the methods {@code isBranchMethod} selects. */
   public DtmServerInterceptor(Predicate<MethodDescriptor<?, ?>> isBranchMethod) {
     this.isBranchMethod = Objects.requireNonNull(isBranchMethod, "isBranchMethod");
@@ -46,7 +47,7 @@ public final class DtmServerInterceptor implements ServerInterceptor {
     BranchContext branch;
     try {
       branch = fromHeaders(headers);
-      checkOpMatchesMethod(branch.op(), method.getBareMethodName());
+      checkOpMatchesMethod(branch.op(), method);
     } catch (IllegalArgumentException e) {
       call.close(Status.INVALID_ARGUMENT.withDescription(e.getMessage()), new Metadata());
       return new ServerCall.Listener<>() { };
@@ -58,17 +59,22 @@ public final class DtmServerInterceptor implements ServerInterceptor {
   public static BranchContext fromHeaders(Metadata headers) {
     String gid = required(headers, DtmHeaders.GID);
     String transType = required(headers, DtmHeaders.TRANS_TYPE);
-    if (!DtmHeaders.TCC.equals(transType)) {
+    if (!DtmHeaders.TCC.equals(transType) && !DtmHeaders.SAGA.equals(transType)) {
       throw new IllegalArgumentException(
-          DtmHeaders.TRANS_TYPE.name() + " '" + transType + "' is not supported (only tcc)");
+          DtmHeaders.TRANS_TYPE.name() + " '" + transType + "' is not supported (only tcc and saga)");
     }
     String branchId = required(headers, DtmHeaders.BRANCH_ID);
     String opWire = required(headers, DtmHeaders.OP);
-    TccOp op;
+    BranchOp op;
     try {
-      op = TccOp.fromWire(opWire);
+      op = BranchOp.fromWire(opWire);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(DtmHeaders.OP.name() + " '" + opWire + "' is not try, confirm or cancel");
+      throw new IllegalArgumentException(
+          DtmHeaders.OP.name() + " '" + opWire + "' is not try, confirm, cancel, action or compensate");
+    }
+    if (!op.transType().equals(transType)) {
+      throw new IllegalArgumentException(
+          DtmHeaders.OP.name() + " '" + opWire + "' is not an op of " + DtmHeaders.TRANS_TYPE.name() + " " + transType);
     }
     // DTM sends an empty dtm-dtm when it calls Confirm/Cancel itself, so this one may be absent or blank.
     String dtm = headers.get(DtmHeaders.DTM);
@@ -77,8 +83,22 @@ public final class DtmServerInterceptor implements ServerInterceptor {
     return new BranchContext(gid, transType, branchId, op, dtm == null ? "" : dtm);
   }
 
-  private static void checkOpMatchesMethod(TccOp op, String bareMethodName) {
-    TccOp byName = TccOp.fromMethodName(bareMethodName).orElse(null);
+  /** True for the methods of a Saga service: its full service name ends in {@code Saga}. */
+  public static boolean isSagaMethod(MethodDescriptor<?, ?> method) {
+    String service = method.getServiceName();
+    return service != null && service.endsWith("Saga");
+  }
+
+  private static void checkOpMatchesMethod(BranchOp op, MethodDescriptor<?, ?> method) {
+    String bareMethodName = method.getBareMethodName();
+    if (isSagaMethod(method)) {
+      if (!DtmHeaders.SAGA.equals(op.transType())) {
+        throw new IllegalArgumentException(
+            DtmHeaders.OP.name() + " '" + op.wire() + "' is not a saga op (method " + bareMethodName + ")");
+      }
+      return;
+    }
+    BranchOp byName = BranchOp.fromMethodName(bareMethodName).orElse(null);
     // Only methods that carry a TCC name can be checked; custom-named methods trust dtm-op.
     if (byName != null && byName != op) {
       throw new IllegalArgumentException(

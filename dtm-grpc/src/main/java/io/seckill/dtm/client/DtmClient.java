@@ -18,7 +18,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.proto.DtmBranchRequest;
 import io.seckill.dtm.proto.DtmGidReply;
 import io.seckill.dtm.proto.DtmGrpc;
@@ -240,8 +240,8 @@ public final class DtmClient implements AutoCloseable {
       // DTM reports a duplicate (gid, branch, op) as UNKNOWN with the store's message; check the facts.
       return query(gid).thenCompose(found -> {
         boolean same = found.isPresent()
-            && b.url(TccOp.CONFIRM).equals(urlOf(found.get(), branchId, "confirm"))
-            && b.url(TccOp.CANCEL).equals(urlOf(found.get(), branchId, "cancel"));
+            && b.url(BranchOp.CONFIRM).equals(urlOf(found.get(), branchId, "confirm"))
+            && b.url(BranchOp.CANCEL).equals(urlOf(found.get(), branchId, "cancel"));
         return same ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(e);
       });
     });
@@ -277,8 +277,8 @@ public final class DtmClient implements AutoCloseable {
         .setGid(gid)
         .setTransType(DtmHeaders.TCC)
         .setBranchID(branchId)
-        .putData(TccOp.CONFIRM.wire(), branch.url(TccOp.CONFIRM))
-        .putData(TccOp.CANCEL.wire(), branch.url(TccOp.CANCEL))
+        .putData(BranchOp.CONFIRM.wire(), branch.url(BranchOp.CONFIRM))
+        .putData(BranchOp.CANCEL.wire(), branch.url(BranchOp.CANCEL))
         .setBusiPayload(ByteString.copyFrom(branch.payloadNoCopy()))
         .build();
     StreamFuture<Empty> f = new StreamFuture<>();
@@ -296,7 +296,7 @@ public final class DtmClient implements AutoCloseable {
     md.put(DtmHeaders.GID, gid);
     md.put(DtmHeaders.TRANS_TYPE, DtmHeaders.TCC);
     md.put(DtmHeaders.BRANCH_ID, branchId);
-    md.put(DtmHeaders.OP, TccOp.TRY.wire());
+    md.put(DtmHeaders.OP, BranchOp.TRY.wire());
     md.put(DtmHeaders.DTM, config.grpcTarget());
     options.branchHeaders().forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     Channel ch = ClientInterceptors.intercept(branchChannel(branch.target()),
@@ -315,6 +315,49 @@ public final class DtmClient implements AutoCloseable {
   /** Submit: commits; DTM then calls every Confirm (before returning, with WaitResult). */
   public CompletableFuture<Void> submit(String gid, TransOptions options) {
     return dtmCall(gid, options, "", (req, f) -> dtmStub().submit(req, f));
+  }
+
+  /**
+   * Submits a Saga of {@code steps}, run in order. DTM calls each action until it succeeds; an
+   * action that answers ABORTED ends the saga, and DTM runs the compensations of the steps it
+   * reached. With {@code options.waitResult()} the future completes normally only once the saga
+   * succeeded; it fails with ABORTED both when the saga was rolled back (the refusing step's message)
+   * and when a step failed once and DTM goes on retrying it in the background, so a caller that must
+   * know which asks {@link #query}. Submitting a gid that DTM already finished fails with ABORTED
+   * too ("current status 'succeed'"); see {@link #isFinishedElsewhere}.
+   */
+  public CompletableFuture<Void> submitSaga(String gid, List<SagaStep> steps, TransOptions options) {
+    requireGid(gid);
+    if (steps == null || steps.isEmpty()) {
+      throw new IllegalArgumentException("a saga needs at least one step");
+    }
+    List<Map<String, String>> json = new ArrayList<>();
+    DtmRequest.Builder req = DtmRequest.newBuilder()
+        .setGid(gid)
+        .setTransType(DtmHeaders.SAGA)
+        .setTransOptions(options.toProto());
+    for (SagaStep step : steps) {
+      json.add(Map.of("action", step.actionUrl(), "compensate", step.compensateUrl()));
+      req.addBinPayloads(ByteString.copyFrom(step.payload()));
+    }
+    try {
+      req.setSteps(this.json.writeValueAsString(json));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode saga steps", e);
+    }
+    StreamFuture<Empty> f = new StreamFuture<>();
+    dtmStub().submit(req.build(), f);
+    return f.thenApply(x -> null);
+  }
+
+  /**
+   * True when {@code failure} is DTM refusing a Submit because the gid already finished (succeeded
+   * or failed) by an earlier Submit, e.g. of another instance: the work is not to be done again.
+   */
+  public static boolean isFinishedElsewhere(Throwable failure) {
+    Status st = Status.fromThrowable(unwrap(failure));
+    String d = st.getDescription() == null ? "" : st.getDescription();
+    return st.getCode() == Status.Code.ABORTED && d.contains("current status") && d.contains("cannot sumbmit");
   }
 
   /** Abort: rolls back with {@code reason}; DTM then calls every registered Cancel. */

@@ -1,6 +1,6 @@
 package io.seckill.dtm.client;
 
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -21,29 +21,38 @@ public record TccBranch(String target, String tryMethod, String confirmMethod, S
 
   /** Validates every field; IllegalArgumentException names the bad one. */
   public TccBranch {
-    if (target == null || !TARGET.matcher(target).matches()) {
-      throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
-    }
+    requireTarget(target);
     for (String m : new String[] {tryMethod, confirmMethod, cancelMethod}) {
-      if (m == null || !METHOD.matcher(m).matches()) {
-        throw new IllegalArgumentException("method must be pkg.Service/Method, got '" + m + "'");
-      }
+      requireMethod(m);
     }
     payload = Objects.requireNonNull(payload, "payload").clone();
   }
 
+  static void requireTarget(String target) {
+    if (target == null || !TARGET.matcher(target).matches()) {
+      throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
+    }
+  }
+
+  static void requireMethod(String method) {
+    if (method == null || !METHOD.matcher(method).matches()) {
+      throw new IllegalArgumentException("method must be pkg.Service/Method, got '" + method + "'");
+    }
+  }
+
   /** A branch whose service {@code pkg.Service} names its methods Try, Confirm and Cancel. */
   public static TccBranch of(String target, String service, byte[] payload) {
-    return new TccBranch(target, service + "/" + TccOp.TRY.methodName(),
-        service + "/" + TccOp.CONFIRM.methodName(), service + "/" + TccOp.CANCEL.methodName(), payload);
+    return new TccBranch(target, service + "/" + BranchOp.TRY.methodName(),
+        service + "/" + BranchOp.CONFIRM.methodName(), service + "/" + BranchOp.CANCEL.methodName(), payload);
   }
 
   /** The address DTM calls for {@code op}: {@code host:port/pkg.Service/Method}. */
-  public String url(TccOp op) {
+  public String url(BranchOp op) {
     return target + "/" + switch (op) {
       case TRY -> tryMethod;
       case CONFIRM -> confirmMethod;
       case CANCEL -> cancelMethod;
+      case ACTION, COMPENSATE -> throw new IllegalArgumentException("a TCC branch has no " + op + " op");
     };
   }
 

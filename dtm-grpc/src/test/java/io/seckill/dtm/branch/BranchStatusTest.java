@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.grpc.Status;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLNonTransientConnectionException;
@@ -18,25 +18,25 @@ import org.junit.jupiter.api.Test;
 /** Every row of the status table, in each op. */
 class BranchStatusTest {
 
-  private static Status.Code code(Throwable t, TccOp op) {
+  private static Status.Code code(Throwable t, BranchOp op) {
     return BranchStatus.of(t, op).getCode();
   }
 
   @Test
   void refusalIsAbortedOnlyOnTry() {
     BusinessRefusal r = new BusinessRefusal("COUPON_USED", "coupon 9 already used");
-    assertEquals(Status.Code.ABORTED, code(r, TccOp.TRY));
-    assertEquals("COUPON_USED", BranchStatus.of(r, TccOp.TRY).getDescription());
-    assertEquals(Status.Code.INTERNAL, code(r, TccOp.CONFIRM));
-    assertEquals(Status.Code.INTERNAL, code(r, TccOp.CANCEL));
+    assertEquals(Status.Code.ABORTED, code(r, BranchOp.TRY));
+    assertEquals("COUPON_USED", BranchStatus.of(r, BranchOp.TRY).getDescription());
+    assertEquals(Status.Code.INTERNAL, code(r, BranchOp.CONFIRM));
+    assertEquals(Status.Code.INTERNAL, code(r, BranchOp.CANCEL));
     assertEquals(Status.Code.FAILED_PRECONDITION, code(r, null));
     // Wrapped (e.g. by MyBatis) it is still found.
-    assertEquals(Status.Code.ABORTED, code(new PersistenceException("x", r), TccOp.TRY));
+    assertEquals(Status.Code.ABORTED, code(new PersistenceException("x", r), BranchOp.TRY));
   }
 
   @Test
   void transientDatabaseTroubleIsUnavailable() {
-    for (TccOp op : TccOp.values()) {
+    for (BranchOp op : BranchOp.values()) {
       assertEquals(Status.Code.UNAVAILABLE, code(new SQLTransientConnectionException("pool timeout"), op));
       assertEquals(Status.Code.UNAVAILABLE, code(new SQLTransactionRollbackException("deadlock"), op));
       assertEquals(Status.Code.UNAVAILABLE, code(new SQLTimeoutException("lock wait"), op));
@@ -50,25 +50,25 @@ class BranchStatusTest {
 
   @Test
   void badInputIsInvalidArgument() {
-    assertEquals(Status.Code.INVALID_ARGUMENT, code(new IllegalArgumentException("quantity must be > 0"), TccOp.TRY));
-    assertEquals("quantity must be > 0", BranchStatus.of(new IllegalArgumentException("quantity must be > 0"), TccOp.TRY).getDescription());
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(new IllegalArgumentException("quantity must be > 0"), BranchOp.TRY));
+    assertEquals("quantity must be > 0", BranchStatus.of(new IllegalArgumentException("quantity must be > 0"), BranchOp.TRY).getDescription());
   }
 
   @Test
   void anythingElseIsInternalWithoutAStackTrace() {
-    Status s = BranchStatus.of(new SQLIntegrityConstraintViolationException("Duplicate entry 'secret' for key"), TccOp.TRY);
+    Status s = BranchStatus.of(new SQLIntegrityConstraintViolationException("Duplicate entry 'secret' for key"), BranchOp.TRY);
     assertEquals(Status.Code.INTERNAL, s.getCode());
     assertEquals("internal error: SQLIntegrityConstraintViolationException", s.getDescription());
-    Status npe = BranchStatus.of(new NullPointerException(), TccOp.CONFIRM);
+    Status npe = BranchStatus.of(new NullPointerException(), BranchOp.CONFIRM);
     assertFalse(npe.getDescription().contains("\tat "));
   }
 
   @Test
   void givenStatusesPassButAbortedNeverLeavesASecondPhase() {
     Status given = Status.ABORTED.withDescription("nested refusal");
-    assertEquals(Status.Code.ABORTED, code(given.asRuntimeException(), TccOp.TRY));
-    assertEquals(Status.Code.INTERNAL, code(given.asRuntimeException(), TccOp.CONFIRM));
-    assertEquals(Status.Code.UNAVAILABLE, code(Status.UNAVAILABLE.asException(), TccOp.CANCEL));
+    assertEquals(Status.Code.ABORTED, code(given.asRuntimeException(), BranchOp.TRY));
+    assertEquals(Status.Code.INTERNAL, code(given.asRuntimeException(), BranchOp.CONFIRM));
+    assertEquals(Status.Code.UNAVAILABLE, code(Status.UNAVAILABLE.asException(), BranchOp.CANCEL));
   }
 
   @Test
@@ -80,8 +80,8 @@ class BranchStatusTest {
 
   @Test
   void opWireNames() {
-    assertEquals(TccOp.CANCEL, TccOp.fromWire("cancel"));
-    assertEquals("confirm", TccOp.CONFIRM.wire());
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TccOp.fromWire("Try"));
+    assertEquals(BranchOp.CANCEL, BranchOp.fromWire("cancel"));
+    assertEquals("confirm", BranchOp.CONFIRM.wire());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> BranchOp.fromWire("Try"));
   }
 }

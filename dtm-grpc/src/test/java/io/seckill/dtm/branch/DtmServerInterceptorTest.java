@@ -18,7 +18,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +53,12 @@ class DtmServerInterceptorTest {
   private io.grpc.Server server;
 
   private static MethodDescriptor<byte[], byte[]> method(String name) {
+    return method("test.Svc", name);
+  }
+
+  private static MethodDescriptor<byte[], byte[]> method(String service, String name) {
     return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName("test.Svc/" + name).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        .setFullMethodName(service + "/" + name).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
   }
 
   @BeforeEach
@@ -70,9 +74,20 @@ class DtmServerInterceptorTest {
         return "ok".getBytes(StandardCharsets.UTF_8);
       })));
     }
+    ServerServiceDefinition.Builder saga = ServerServiceDefinition.builder("test.StockSaga");
+    saga.addMethod(method("test.StockSaga", "Release"), ServerCalls.asyncUnaryCall((req, out) -> BranchStatus.respond(out, () -> {
+      seen.set(BranchContext.KEY.get());
+      Throwable t = toThrow.get();
+      if (t instanceof Exception e) {
+        throw e;
+      }
+      return "ok".getBytes(StandardCharsets.UTF_8);
+    })));
     String name = InProcessServerBuilder.generateName();
+    DtmServerInterceptor dtm = new DtmServerInterceptor();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(ServerInterceptors.intercept(svc.build(), new DtmServerInterceptor())).build().start();
+        .addService(ServerInterceptors.intercept(svc.build(), dtm))
+        .addService(ServerInterceptors.intercept(saga.build(), dtm)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -104,8 +119,10 @@ class DtmServerInterceptorTest {
 
 
   private byte[] callWith(String method, Metadata md) {
+    int slash = method.indexOf('/');
+    MethodDescriptor<byte[], byte[]> m = slash < 0 ? method(method) : method(method.substring(0, slash), method.substring(slash + 1));
     io.grpc.Channel ch = io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md));
-    return ClientCalls.blockingUnaryCall(ch, method(method), CallOptions.DEFAULT, new byte[0]);
+    return ClientCalls.blockingUnaryCall(ch, m, CallOptions.DEFAULT, new byte[0]);
   }
 
   private Status failure(String method, Metadata md) {
@@ -116,10 +133,10 @@ class DtmServerInterceptorTest {
   @Test
   void tccCallGetsItsContext() {
     callWith("Confirm", headers("g-1", "tcc", "02", "confirm", ""));
-    assertEquals(new BranchContext("g-1", "tcc", "02", TccOp.CONFIRM, ""), seen.get());
+    assertEquals(new BranchContext("g-1", "tcc", "02", BranchOp.CONFIRM, ""), seen.get());
     callWith("Try", headers("g-2", "tcc", "01", "try", "127.0.0.1:36790"));
     assertEquals("127.0.0.1:36790", seen.get().dtm());
-    assertEquals(TccOp.TRY, seen.get().op());
+    assertEquals(BranchOp.TRY, seen.get().op());
   }
 
   @Test
@@ -168,6 +185,32 @@ class DtmServerInterceptorTest {
     assertEquals("SOLD_OUT", s.getDescription());
     Status onCancel = failure("Cancel", headers("g", "tcc", "01", "cancel", ""));
     assertEquals(Status.Code.INTERNAL, onCancel.getCode(), "a Cancel must never report a business failure");
+  }
+
+  @Test
+  void everyMethodOfASagaServiceIsASagaBranch() {
+    callWith("test.StockSaga/Release", headers("expire-1", "saga", "03", "action", ""));
+    assertEquals(new BranchContext("expire-1", "saga", "03", BranchOp.ACTION, ""), seen.get());
+    seen.set(null);
+    Status none = failure("test.StockSaga/Release", new Metadata());
+    assertEquals(Status.Code.INVALID_ARGUMENT, none.getCode());
+    assertTrue(none.getDescription().contains("dtm-gid"), none.getDescription());
+    Status tccOp = failure("test.StockSaga/Release", headers("g", "tcc", "01", "try", ""));
+    assertEquals(Status.Code.INVALID_ARGUMENT, tccOp.getCode());
+    assertTrue(tccOp.getDescription().contains("not a saga op"), tccOp.getDescription());
+    Status sagaOpOnTcc = failure("Try", headers("g", "saga", "01", "action", ""));
+    assertEquals(Status.Code.INVALID_ARGUMENT, sagaOpOnTcc.getCode());
+    assertEquals(null, seen.get(), "the handler must not run");
+  }
+
+  @Test
+  void refusalOnAnActionIsAbortedAndOnACompensateIsRetried() {
+    toThrow.set(new BusinessRefusal("PAYMENT_PAID", "order 7 is paid"));
+    Status action = failure("test.StockSaga/Release", headers("g", "saga", "01", "action", ""));
+    assertEquals(Status.Code.ABORTED, action.getCode());
+    assertEquals("PAYMENT_PAID", action.getDescription());
+    Status compensate = failure("test.StockSaga/Release", headers("g", "saga", "01", "compensate", ""));
+    assertEquals(Status.Code.INTERNAL, compensate.getCode());
   }
 
   @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -18,8 +18,8 @@ class ClientValuesTest {
   @Test
   void branchUrlsAreWhatDtmSplitsAtTheFirstSlash() {
     TccBranch b = TccBranch.of("127.0.0.1:9002", "seckill.product.ProductService", new byte[] {1, 2});
-    assertEquals("127.0.0.1:9002/seckill.product.ProductService/Confirm", b.url(TccOp.CONFIRM));
-    assertEquals("127.0.0.1:9002/seckill.product.ProductService/Cancel", b.url(TccOp.CANCEL));
+    assertEquals("127.0.0.1:9002/seckill.product.ProductService/Confirm", b.url(BranchOp.CONFIRM));
+    assertEquals("127.0.0.1:9002/seckill.product.ProductService/Cancel", b.url(BranchOp.CANCEL));
     assertThrows(IllegalArgumentException.class, () -> TccBranch.of("http://x:1", "a.B", new byte[0]));
     assertThrows(IllegalArgumentException.class, () -> TccBranch.of("x:1", "a.B/C", new byte[0]));
   }

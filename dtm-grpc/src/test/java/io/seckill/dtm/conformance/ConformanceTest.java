@@ -18,7 +18,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.DtmClientConfig;
@@ -150,7 +150,7 @@ class ConformanceTest {
     assertEquals(0, ops(gid, "03", "cancel"));
     // The refusing branch's Cancel ran as a null compensation: it claimed the Try's barrier slot.
     assertEquals(List.of("cancel/cancel", "try/cancel"), barrierRows(gid, "03"));
-    awaitEvent(servers.get(2), gid, TccOp.CANCEL, BarrierOutcome.NULL_COMPENSATION);
+    awaitEvent(servers.get(2), gid, BranchOp.CANCEL, BarrierOutcome.NULL_COMPENSATION);
   }
 
   @Test
@@ -159,21 +159,21 @@ class ConformanceTest {
     String stock = newStock("dup", 10);
     byte[] payload = (stock + ":4").getBytes(StandardCharsets.UTF_8);
     String g1 = gid("dup-confirm");
-    assertEquals(Status.Code.OK, deliver(0, g1, "01", TccOp.TRY, payload).getCode());
-    assertEquals(Status.Code.OK, deliver(0, g1, "01", TccOp.TRY, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g1, "01", BranchOp.TRY, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g1, "01", BranchOp.TRY, payload).getCode());
     assertStock("dup", 6, 4, 0);
-    assertEquals(Status.Code.OK, deliver(0, g1, "01", TccOp.CONFIRM, payload).getCode());
-    assertEquals(Status.Code.OK, deliver(0, g1, "01", TccOp.CONFIRM, payload).getCode());
-    assertEquals(Status.Code.OK, deliver(0, g1, "01", TccOp.TRY, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g1, "01", BranchOp.CONFIRM, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g1, "01", BranchOp.CONFIRM, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g1, "01", BranchOp.TRY, payload).getCode());
     assertStock("dup", 6, 0, 4);
     assertEquals(List.of(BarrierOutcome.EXECUTED, BarrierOutcome.DUPLICATE, BarrierOutcome.EXECUTED,
         BarrierOutcome.DUPLICATE, BarrierOutcome.DUPLICATE), outcomes(s, g1));
 
     String g2 = gid("dup-cancel");
-    deliver(0, g2, "01", TccOp.TRY, payload);
-    assertEquals(Status.Code.OK, deliver(0, g2, "01", TccOp.CANCEL, payload).getCode());
-    assertEquals(Status.Code.OK, deliver(0, g2, "01", TccOp.CANCEL, payload).getCode());
-    assertEquals(Status.Code.OK, deliver(0, g2, "01", TccOp.TRY, payload).getCode());
+    deliver(0, g2, "01", BranchOp.TRY, payload);
+    assertEquals(Status.Code.OK, deliver(0, g2, "01", BranchOp.CANCEL, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g2, "01", BranchOp.CANCEL, payload).getCode());
+    assertEquals(Status.Code.OK, deliver(0, g2, "01", BranchOp.TRY, payload).getCode());
     assertStock("dup", 6, 0, 4);
     assertEquals(List.of(BarrierOutcome.EXECUTED, BarrierOutcome.EXECUTED, BarrierOutcome.DUPLICATE,
         BarrierOutcome.DUPLICATE), outcomes(s, g2));
@@ -185,7 +185,7 @@ class ConformanceTest {
     TccResult r = dtm.execute(g3, List.of(servers.get(1).branch(newStock("dup3", 5), 1)),
         TransOptions.defaults().withWaitResult(true)).get(10, TimeUnit.SECONDS);
     assertInstanceOf(TccResult.Committed.class, r);
-    assertEquals(Status.Code.OK, deliver(1, g3, "01", TccOp.CONFIRM, ("dup3-" + RUN + ":1").getBytes(StandardCharsets.UTF_8)).getCode());
+    assertEquals(Status.Code.OK, deliver(1, g3, "01", BranchOp.CONFIRM, ("dup3-" + RUN + ":1").getBytes(StandardCharsets.UTF_8)).getCode());
     assertStock("dup3", 4, 0, 1);
     assertEquals(1, ops(g3, "01", "confirm"));
   }
@@ -196,9 +196,9 @@ class ConformanceTest {
     byte[] payload = (stock + ":5").getBytes(StandardCharsets.UTF_8);
     for (int server : new int[] {0, 1}) { // JDBC and MyBatis
       String g = gid("hang" + server);
-      assertEquals(Status.Code.OK, deliver(server, g, "01", TccOp.CANCEL, payload).getCode());
-      assertEquals(Status.Code.OK, deliver(server, g, "01", TccOp.TRY, payload).getCode());
-      assertEquals(Status.Code.OK, deliver(server, g, "01", TccOp.CANCEL, payload).getCode());
+      assertEquals(Status.Code.OK, deliver(server, g, "01", BranchOp.CANCEL, payload).getCode());
+      assertEquals(Status.Code.OK, deliver(server, g, "01", BranchOp.TRY, payload).getCode());
+      assertEquals(Status.Code.OK, deliver(server, g, "01", BranchOp.CANCEL, payload).getCode());
       assertEquals(List.of(BarrierOutcome.NULL_COMPENSATION, BarrierOutcome.BLOCKED_HANGING, BarrierOutcome.DUPLICATE),
           outcomes(servers.get(server), g));
       assertEquals(0, ops(g, "01", "try"));
@@ -213,11 +213,11 @@ class ConformanceTest {
     byte[] payload = (stock + ":1").getBytes(StandardCharsets.UTF_8);
     for (int server : new int[] {0, 1}) {
       String g = gid("refused" + server);
-      Status s = deliver(server, g, "01", TccOp.TRY, payload);
+      Status s = deliver(server, g, "01", BranchOp.TRY, payload);
       assertEquals(Status.Code.ABORTED, s.getCode());
       assertEquals("SOLD_OUT", s.getDescription());
       assertEquals(List.of(), barrierRows(g, "01"), "the refused Try's barrier row must roll back with it");
-      assertEquals(Status.Code.OK, deliver(server, g, "01", TccOp.CANCEL, payload).getCode());
+      assertEquals(Status.Code.OK, deliver(server, g, "01", BranchOp.CANCEL, payload).getCode());
       assertEquals(List.of(BarrierOutcome.NULL_COMPENSATION), outcomes(servers.get(server), g));
     }
     assertStock("none", 0, 0, 0);
@@ -229,7 +229,7 @@ class ConformanceTest {
     md.put(DtmHeaders.GID, gid("nometa"));
     Channel ch = ClientInterceptors.intercept(asDtm[0], MetadataUtils.newAttachHeadersInterceptor(md));
     StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-        () -> ClientCalls.blockingUnaryCall(ch, TestBranchServer.method(TccOp.TRY), CallOptions.DEFAULT, new byte[0]));
+        () -> ClientCalls.blockingUnaryCall(ch, TestBranchServer.method(BranchOp.TRY), CallOptions.DEFAULT, new byte[0]));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertEquals("missing metadata dtm-trans_type", e.getStatus().getDescription());
   }
@@ -250,11 +250,11 @@ class ConformanceTest {
         CountDownLatch go = new CountDownLatch(1);
         tries.add(pool.submit(() -> {
           go.await();
-          return deliver(server, g, "01", TccOp.TRY, payload);
+          return deliver(server, g, "01", BranchOp.TRY, payload);
         }));
         cancels.add(pool.submit(() -> {
           go.await();
-          return deliver(server, g, "01", TccOp.CANCEL, payload);
+          return deliver(server, g, "01", BranchOp.CANCEL, payload);
         }));
         go.countDown();
       }
@@ -263,7 +263,7 @@ class ConformanceTest {
         Status c = cancels.get(i).get(10, TimeUnit.SECONDS);
         // A Cancel that hit a deadlock answered UNAVAILABLE; DTM would retry it, so do we.
         for (int attempt = 0; !c.isOk() && attempt < 5; attempt++) {
-          c = deliver(i % 2, gids.get(i), "01", TccOp.CANCEL, payload);
+          c = deliver(i % 2, gids.get(i), "01", BranchOp.CANCEL, payload);
         }
         assertTrue(c.isOk(), "cancel of " + gids.get(i) + ": " + c);
       }
@@ -497,32 +497,11 @@ class ConformanceTest {
   }
 
   static int ops(String gid, String branch, String op) throws SQLException {
-    try (Connection c = db.getConnection();
-         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM op_log WHERE gid = ? AND branch_id = ? AND op = ?")) {
-      ps.setString(1, gid);
-      ps.setString(2, branch);
-      ps.setString(3, op);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return TestStack.ops(db, gid, branch, op);
   }
 
   static List<String> barrierRows(String gid, String branch) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = db.getConnection();
-         PreparedStatement ps = c.prepareStatement(
-             "SELECT op, reason FROM barrier WHERE gid = ? AND branch_id = ? ORDER BY op")) {
-      ps.setString(1, gid);
-      ps.setString(2, branch);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(rs.getString(1) + "/" + rs.getString(2));
-        }
-      }
-    }
-    return rows;
+    return TestStack.barrierRows(db, gid, branch);
   }
 
   private static List<BarrierOutcome> outcomes(TestBranchServer s, String gid) {
@@ -530,7 +509,7 @@ class ConformanceTest {
   }
 
   /** Calls a branch the way DTM does (empty dtm-dtm); returns the status instead of throwing. */
-  static Status deliver(int server, String gid, String branchId, TccOp op, byte[] payload) {
+  static Status deliver(int server, String gid, String branchId, BranchOp op, byte[] payload) {
     Metadata md = new Metadata();
     md.put(DtmHeaders.GID, gid);
     md.put(DtmHeaders.TRANS_TYPE, DtmHeaders.TCC);
@@ -564,7 +543,7 @@ class ConformanceTest {
     return fail("gid " + gid + " did not reach " + expected + " within " + WAIT + ": " + t);
   }
 
-  private static void awaitEvent(TestBranchServer s, String gid, TccOp op, BarrierOutcome outcome) throws InterruptedException {
+  private static void awaitEvent(TestBranchServer s, String gid, BranchOp op, BarrierOutcome outcome) throws InterruptedException {
     long end = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < end) {
       if (s.events(gid).stream().anyMatch(e -> e.op() == op && e.outcome() == outcome)) {

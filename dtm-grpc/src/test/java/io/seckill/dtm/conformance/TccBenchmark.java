@@ -12,7 +12,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.dtm.client.TccBranch;
@@ -102,12 +102,12 @@ public final class TccBenchmark {
   /** The same branch work without a coordinator: 4 Tries in parallel, then 4 Confirms in parallel. */
   private static CompletableFuture<Boolean> directTx(List<ManagedChannel> channels, String id, List<TccBranch> branches) {
     String gid = "benchd-" + id;
-    return phase(channels, gid, branches, TccOp.TRY).thenCompose(ok -> ok
-        ? phase(channels, gid, branches, TccOp.CONFIRM)
+    return phase(channels, gid, branches, BranchOp.TRY).thenCompose(ok -> ok
+        ? phase(channels, gid, branches, BranchOp.CONFIRM)
         : CompletableFuture.completedFuture(false));
   }
 
-  private static CompletableFuture<Boolean> phase(List<ManagedChannel> channels, String gid, List<TccBranch> branches, TccOp op) {
+  private static CompletableFuture<Boolean> phase(List<ManagedChannel> channels, String gid, List<TccBranch> branches, BranchOp op) {
     List<CompletableFuture<Boolean>> calls = new ArrayList<>();
     for (int b = 0; b < branches.size(); b++) {
       Metadata md = new Metadata();

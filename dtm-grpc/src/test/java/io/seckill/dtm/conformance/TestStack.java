@@ -1,5 +1,10 @@
 package io.seckill.dtm.conformance;
 
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.ArrayList;
+import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -86,5 +91,36 @@ final class TestStack {
     pool.setMaximumPoolSize(16);
     pool.setConnectionTimeout(2000);
     return new HikariDataSource(pool);
+  }
+
+  /** How many times {@code op} of the branch did its business work (the op_log rows). */
+  static int ops(DataSource db, String gid, String branch, String op) throws SQLException {
+    try (Connection c = db.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM op_log WHERE gid = ? AND branch_id = ? AND op = ?")) {
+      ps.setString(1, gid);
+      ps.setString(2, branch);
+      ps.setString(3, op);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** The barrier rows of a branch as "op/reason", ordered by op. */
+  static List<String> barrierRows(DataSource db, String gid, String branch) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = db.getConnection();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT op, reason FROM barrier WHERE gid = ? AND branch_id = ? ORDER BY op")) {
+      ps.setString(1, gid);
+      ps.setString(2, branch);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1) + "/" + rs.getString(2));
+        }
+      }
+    }
+    return rows;
   }
 }

@@ -7,7 +7,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.dtm.branch.DtmServerInterceptor;
 import io.seckill.dtm.client.DtmClient;
@@ -102,7 +102,7 @@ final class DtmCeiling implements AutoCloseable {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor();
     for (String service : SERVICES) {
       ServerServiceDefinition.Builder svc = ServerServiceDefinition.builder(service);
-      for (TccOp op : TccOp.values()) {
+      for (BranchOp op : BranchOp.values()) {
         svc.addMethod(method(service, op), ServerCalls.asyncUnaryCall((req, out) -> answer(op, out)));
       }
       b.addService(ServerInterceptors.intercept(svc.build(), new DtmServerInterceptor()));
@@ -121,14 +121,14 @@ final class DtmCeiling implements AutoCloseable {
     dtm = DtmClient.connect(config);
   }
 
-  private static MethodDescriptor<byte[], byte[]> method(String service, TccOp op) {
+  private static MethodDescriptor<byte[], byte[]> method(String service, BranchOp op) {
     return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(service + "/" + op.methodName()).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES)
         .build();
   }
 
-  private void answer(TccOp op, StreamObserver<byte[]> out) {
-    if (op == TccOp.CONFIRM) {
+  private void answer(BranchOp op, StreamObserver<byte[]> out) {
+    if (op == BranchOp.CONFIRM) {
       confirms.incrementAndGet();
       Pending p = pending.get(BranchContext.current().gid());
       if (p != null && p.left.decrementAndGet() == 0) {

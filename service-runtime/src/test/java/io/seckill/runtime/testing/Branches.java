@@ -4,7 +4,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.seckill.dtm.DtmHeaders;
-import io.seckill.dtm.TccOp;
+import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BranchContext;
 import java.util.UUID;
 
@@ -19,12 +19,12 @@ public final class Branches {
   }
 
   /** The context of branch "01" of {@code gid} doing {@code op}. */
-  public static BranchContext context(String gid, TccOp op) {
+  public static BranchContext context(String gid, BranchOp op) {
     return new BranchContext(gid, DtmHeaders.TCC, "01", op, "");
   }
 
   /** A client interceptor that sends the dtm-* headers of branch "01" of {@code gid} doing {@code op}. */
-  public static ClientInterceptor headers(String gid, TccOp op) {
+  public static ClientInterceptor headers(String gid, BranchOp op) {
     Metadata md = new Metadata();
     md.put(DtmHeaders.GID, gid);
     md.put(DtmHeaders.TRANS_TYPE, DtmHeaders.TCC);
