@@ -27,6 +27,14 @@ public interface CouponLedger {
    */
   BarrierOutcome release(BranchContext branch, CouponRequest request) throws Exception;
 
+  /**
+   * Expiry saga step (after the payment was CLOSED): USED by the order -> UNUSED, no order, so its
+   * owner can use it again. Idempotency key: (gid, branch id), and the row: a coupon the order no
+   * longer holds (already restored) is a success. A coupon that does not exist, or is FROZEN by the
+   * order, is an IllegalStateException (DTM retries; this step never refuses).
+   */
+  BarrierOutcome restore(BranchContext branch, CouponRequest request) throws Exception;
+
   /** One coupon, if it exists. */
   Optional<CouponRow> coupon(long couponId);
 }

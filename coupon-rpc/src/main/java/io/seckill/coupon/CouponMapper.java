@@ -21,6 +21,11 @@ public interface CouponMapper {
       + " WHERE id = #{id} AND order_id = #{orderId} AND status = 'FROZEN'")
   int release(@Param("id") long id, @Param("orderId") String orderId);
 
+  /** Expiry: USED by {@code orderId} -> UNUSED, no order. */
+  @Update("UPDATE coupon SET status = 'UNUSED', order_id = NULL"
+      + " WHERE id = #{id} AND order_id = #{orderId} AND status = 'USED'")
+  int restore(@Param("id") long id, @Param("orderId") String orderId);
+
   /** One coupon, or null. */
   @Select("SELECT id, user_id, status, order_id, discount_cents FROM coupon WHERE id = #{id}")
   CouponRow find(@Param("id") long id);

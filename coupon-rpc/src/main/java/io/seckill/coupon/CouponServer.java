@@ -11,6 +11,9 @@ public final class CouponServer {
   /** Runs until SIGTERM; exits 2 on a config error, 1 when the database or port is unusable. */
   public static void main(String[] args) {
     ServiceMain.run("coupon-rpc", "SECKILL_COUPON", List.of(CouponMapper.class),
-        db -> List.of(new CouponGrpcService(new SqlCouponLedger(db.sessions()))));
+        (db, config) -> {
+          SqlCouponLedger ledger = new SqlCouponLedger(db.sessions());
+          return List.of(new CouponGrpcService(ledger), new CouponSagaService(ledger));
+        });
   }
 }

@@ -69,6 +69,22 @@ public final class SqlCouponLedger implements CouponLedger {
   }
 
   @Override
+  public BarrierOutcome restore(BranchContext branch, CouponRequest request) throws Exception {
+    validate(request);
+    return barrier.call(sessions, branch, s -> {
+      CouponMapper coupons = s.getMapper(CouponMapper.class);
+      if (coupons.restore(request.getCouponId(), request.getOrderId()) == 1) {
+        return;
+      }
+      CouponRow row = coupons.find(request.getCouponId());
+      if (row == null || (request.getOrderId().equals(row.orderId()) && !"USED".equals(row.status()))) {
+        throw new IllegalStateException("restore: coupon " + request.getCouponId() + " is "
+            + (row == null ? "missing" : row.status() + " by order " + row.orderId()));
+      }
+    });
+  }
+
+  @Override
   public Optional<CouponRow> coupon(long couponId) {
     try (SqlSession s = sessions.openSession()) {
       return Optional.ofNullable(s.getMapper(CouponMapper.class).find(couponId));

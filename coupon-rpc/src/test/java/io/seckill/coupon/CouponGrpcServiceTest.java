@@ -10,6 +10,7 @@ import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.coupon.CouponRequest;
+import io.seckill.proto.coupon.CouponSagaGrpc;
 import io.seckill.proto.coupon.CouponServiceGrpc;
 import io.seckill.proto.coupon.CouponStatus;
 import io.seckill.proto.coupon.GetCouponRequest;
@@ -41,6 +42,11 @@ class CouponGrpcServiceTest {
     }
 
     @Override
+    public BarrierOutcome restore(BranchContext branch, CouponRequest request) {
+      throw new IllegalStateException("restore: coupon 2 is FROZEN by order o");
+    }
+
+    @Override
     public Optional<CouponRow> coupon(long couponId) {
       return couponId == 2 ? Optional.of(new CouponRow(2, 1, "FROZEN", "o", 200)) : Optional.empty();
     }
@@ -63,6 +69,18 @@ class CouponGrpcServiceTest {
           () -> plain.getCoupon(GetCouponRequest.newBuilder().setCouponId(3).build())).getStatus().getCode());
       assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
           () -> plain.getCoupon(GetCouponRequest.getDefaultInstance())).getStatus().getCode());
+    }
+  }
+
+  @Test
+  void restoreIsASagaStepThatIsRetriedNeverAborted() throws Exception {
+    try (InProcessBranchServer server = InProcessBranchServer.start(new CouponSagaService(new RefusingLedger()))) {
+      CouponSagaGrpc.CouponSagaBlockingStub plain = CouponSagaGrpc.newBlockingStub(server.channel());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.restore(REQUEST)).getStatus().getCode());
+      assertEquals(Status.Code.INTERNAL, assertThrows(StatusRuntimeException.class,
+          () -> plain.withInterceptors(Branches.headers("expire-o", BranchOp.ACTION)).restore(REQUEST))
+          .getStatus().getCode());
     }
   }
 }

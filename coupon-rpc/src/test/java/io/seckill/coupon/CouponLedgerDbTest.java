@@ -114,4 +114,31 @@ class CouponLedgerDbTest {
         ledger.release(Branches.context(gid, BranchOp.CANCEL), request("c-o5", USER, 0)));
     assertEquals("UNUSED", row(COUPON).status());
   }
+
+  @Test
+  void restoreGivesAnExpiredOrdersCouponBackOnce() throws Exception {
+    coupon(COUPON + 5, USER, "UNUSED");
+    CouponRequest r = request(GID_PREFIX + "o5", USER, COUPON + 5);
+    String tcc = GID_PREFIX + "tcc-o5";
+    ledger.freeze(Branches.context(tcc, BranchOp.TRY), r);
+    ledger.use(Branches.context(tcc, BranchOp.CONFIRM), r);
+    assertEquals("USED", row(COUPON + 5).status());
+    String expiry = GID_PREFIX + "expire-o5";
+    assertEquals(BarrierOutcome.EXECUTED, ledger.restore(Branches.context(expiry, "04", BranchOp.ACTION), r));
+    assertEquals("UNUSED", row(COUPON + 5).status());
+    assertEquals(null, row(COUPON + 5).orderId());
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.restore(Branches.context(expiry, "04", BranchOp.ACTION), r));
+    // The owner uses it again on a new order; a late replay under another gid leaves that order alone.
+    CouponRequest next = request(GID_PREFIX + "o6", USER, COUPON + 5);
+    ledger.freeze(Branches.context(GID_PREFIX + "tcc-o6", BranchOp.TRY), next);
+    assertEquals(BarrierOutcome.EXECUTED, ledger.restore(Branches.context(expiry + "-b", "04", BranchOp.ACTION), r));
+    assertEquals("FROZEN", row(COUPON + 5).status());
+    assertEquals(GID_PREFIX + "o6", row(COUPON + 5).orderId());
+    // Restoring the coupon of an order that only froze it is a bug: retried, never refused.
+    assertThrows(IllegalStateException.class,
+        () -> ledger.restore(Branches.context(GID_PREFIX + "expire-o6", "04", BranchOp.ACTION), next));
+    assertThrows(IllegalStateException.class,
+        () -> ledger.restore(Branches.context(GID_PREFIX + "expire-none", "04", BranchOp.ACTION),
+            request(GID_PREFIX + "o7", USER, COUPON + 9)));
+  }
 }

@@ -2,8 +2,10 @@ package io.seckill.order;
 
 import com.google.protobuf.Empty;
 import io.grpc.stub.StreamObserver;
+import io.seckill.proto.order.DueOrders;
 import io.seckill.proto.order.GetOrderRequest;
 import io.seckill.proto.order.GetOrderStatusesRequest;
+import io.seckill.proto.order.ListDueOrdersRequest;
 import io.seckill.proto.order.Order;
 import io.seckill.proto.order.OrderRequest;
 import io.seckill.proto.order.OrderServiceGrpc;
@@ -61,9 +63,20 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     });
   }
 
+  /** Not a branch: CONFIRMED orders past their deadline, for the expirer. */
+  @Override
+  public void listDueOrders(ListDueOrdersRequest request, StreamObserver<DueOrders> reply) {
+    Replies.read(reply, () -> {
+      DueOrders.Builder out = DueOrders.newBuilder();
+      orders.due(request.getLimit()).forEach(row -> out.addOrders(toProto(row)));
+      return out.build();
+    });
+  }
+
   private static Order toProto(OrderRow row) {
     return Order.newBuilder().setOrderId(row.orderId()).setUserId(row.userId()).setProductId(row.productId())
         .setQuantity(row.quantity()).setCouponId(row.couponId()).setAmountCents(row.amountCents())
-        .setStatus(OrderStatus.valueOf(row.status())).setReason(row.reason()).build();
+        .setStatus(OrderStatus.valueOf(row.status())).setReason(row.reason())
+        .setPayDeadlineMillis(row.payDeadlineMillis() == null ? 0 : row.payDeadlineMillis()).build();
   }
 }

@@ -26,18 +26,37 @@ public interface OrderMapper {
 
   /**
    * Records why an order was cancelled: inserts a CANCELLED row when there is none; on an existing row
-   * sets the reason only when it is empty and the order is not CONFIRMED, and never changes the status.
+   * sets the reason only when it is empty and the TCC did not commit (not CONFIRMED, PAID or
+   * EXPIRED), and never changes the status.
    */
   @Insert("INSERT INTO orders (order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason)"
       + " VALUES (#{o.orderId}, #{o.userId}, #{o.productId}, #{o.quantity}, #{o.couponId}, #{o.amountCents},"
       + " 'CANCELLED', #{reason})"
-      + " ON DUPLICATE KEY UPDATE reason = IF(reason = '' AND status <> 'CONFIRMED', VALUES(reason), reason)")
+      + " ON DUPLICATE KEY UPDATE reason = IF(reason = '' AND status NOT IN ('CONFIRMED', 'PAID', 'EXPIRED'),"
+      + " VALUES(reason), reason)")
   int recordCancellation(@Param("o") OrderRequest order, @Param("reason") String reason);
 
+  /** The columns of an {@link OrderRow}, the deadline as epoch millis. */
+  String ROW = "SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason,"
+      + " CAST(UNIX_TIMESTAMP(pay_deadline) * 1000 AS SIGNED) AS pay_deadline_millis FROM orders";
+
   /** One order, or null. */
-  @Select("SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason"
-      + " FROM orders WHERE order_id = #{orderId}")
+  @Select(ROW + " WHERE order_id = #{orderId}")
   OrderRow find(@Param("orderId") String orderId);
+
+  /** Confirm: TRYING -> CONFIRMED, awaiting payment until now + {@code deadlineMicros} (database clock). */
+  @Update("UPDATE orders SET status = 'CONFIRMED', reason = '',"
+      + " pay_deadline = DATE_ADD(NOW(3), INTERVAL #{deadlineMicros} MICROSECOND)"
+      + " WHERE order_id = #{orderId} AND status = 'TRYING'")
+  int confirm(@Param("orderId") String orderId, @Param("deadlineMicros") long deadlineMicros);
+
+  /** The status of one order under its row lock (inside a barrier transaction), or null. */
+  @Select("SELECT status FROM orders WHERE order_id = #{orderId} FOR UPDATE")
+  String lockStatus(@Param("orderId") String orderId);
+
+  /** CONFIRMED orders whose deadline has passed by the database clock, oldest deadline first. */
+  @Select(ROW + " WHERE status = 'CONFIRMED' AND pay_deadline <= NOW(3) ORDER BY pay_deadline LIMIT #{limit}")
+  List<OrderRow> due(@Param("limit") int limit);
 
   /** order_id and status of the given orders that exist (a primary-key lookup per id). */
   @Select({"<script>SELECT order_id, status FROM orders WHERE order_id IN",

@@ -1,16 +1,24 @@
 package io.seckill.order;
 
 import io.seckill.runtime.ServiceMain;
+import java.time.Duration;
 import java.util.List;
 
 /** Starts order-rpc: settings from order-rpc.properties and SECKILL_ORDER_* / SECKILL_* env variables. */
 public final class OrderServer {
+  /** How long a CONFIRMED order awaits payment before it expires (ISO-8601, e.g. PT15M). */
+  public static final String PAYMENT_DEADLINE = "order.payment-deadline";
+
   private OrderServer() {
   }
 
   /** Runs until SIGTERM; exits 2 on a config error, 1 when the database or port is unusable. */
   public static void main(String[] args) {
     ServiceMain.run("order-rpc", "SECKILL_ORDER", List.of(OrderMapper.class),
-        db -> List.of(new OrderGrpcService(new SqlOrders(db.sessions()))));
+        (db, config) -> {
+          SqlOrders orders = new SqlOrders(db.sessions(),
+              config.duration(PAYMENT_DEADLINE, Duration.ofSeconds(1), Duration.ofDays(7)));
+          return List.of(new OrderGrpcService(orders), new OrderSagaService(orders));
+        });
   }
 }

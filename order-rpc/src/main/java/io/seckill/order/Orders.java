@@ -21,7 +21,10 @@ public interface Orders {
    */
   BarrierOutcome create(BranchContext branch, OrderRequest request) throws Exception;
 
-  /** Confirm: TRYING -> CONFIRMED (awaiting payment). Idempotency key: (gid, branch id). */
+  /**
+   * Confirm: TRYING -> CONFIRMED, awaiting payment until now + the payment deadline. Idempotency
+   * key: (gid, branch id).
+   */
   BarrierOutcome confirm(BranchContext branch, OrderRequest request) throws Exception;
 
   /**
@@ -33,9 +36,26 @@ public interface Orders {
   /**
    * Records why the order was cancelled; not a TCC branch. Idempotency key: order_id: creates a
    * CANCELLED row when none exists, fills an empty reason otherwise, never changes a status. Throws
-   * BusinessRefusal ORDER_CONFIRMED for a confirmed order. Returns the order as stored.
+   * BusinessRefusal ORDER_CONFIRMED for an order whose TCC committed (CONFIRMED, PAID, EXPIRED).
+   * Returns the order as stored.
    */
   OrderRow recordCancellation(OrderRequest order, String reason);
+
+  /**
+   * Expiry saga step (after the payment was CLOSED): CONFIRMED -> EXPIRED. Idempotency key: (gid,
+   * branch id), and the status (EXPIRED stays EXPIRED). Any other status is an IllegalStateException
+   * (DTM retries; the saga's pivot has decided, so this step never refuses).
+   */
+  BarrierOutcome expire(BranchContext branch, OrderRequest request) throws Exception;
+
+  /** Payment saga step (after the payment was PAID): CONFIRMED -> PAID; idempotent like {@link #expire}. */
+  BarrierOutcome markPaid(BranchContext branch, OrderRequest request) throws Exception;
+
+  /** Up to {@code limit} (1..{@link #MAX_DUE_BATCH}) CONFIRMED orders past their deadline, oldest first. */
+  List<OrderRow> due(int limit);
+
+  /** The most orders one {@link #due} call returns. */
+  int MAX_DUE_BATCH = 1000;
 
   /** One order, if it exists. */
   Optional<OrderRow> order(String orderId);

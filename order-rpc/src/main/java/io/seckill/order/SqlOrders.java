@@ -9,6 +9,7 @@ import io.seckill.proto.order.OrderRequest;
 import io.seckill.runtime.DuplicateKeys;
 import io.seckill.runtime.Requests;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,22 @@ public final class SqlOrders implements Orders {
   /** Longest reason the orders table holds. */
   public static final int MAX_REASON = 255;
 
+  /** The payment deadline when none is configured. */
+  public static final Duration DEFAULT_PAYMENT_DEADLINE = Duration.ofMinutes(15);
+
   private final SqlSessionFactory sessions;
+  private final Duration paymentDeadline;
   private final BranchBarrier barrier = new BranchBarrier();
 
-  /** Orders over {@code sessions}, which must know {@link OrderMapper}. */
+  /** Orders over {@code sessions} (which must know {@link OrderMapper}) with the default deadline. */
   public SqlOrders(SqlSessionFactory sessions) {
+    this(sessions, DEFAULT_PAYMENT_DEADLINE);
+  }
+
+  /** Orders over {@code sessions}; a confirmed order awaits payment for {@code paymentDeadline}. */
+  public SqlOrders(SqlSessionFactory sessions, Duration paymentDeadline) {
     this.sessions = sessions;
+    this.paymentDeadline = paymentDeadline;
   }
 
   @Override
@@ -52,7 +63,47 @@ public final class SqlOrders implements Orders {
 
   @Override
   public BarrierOutcome confirm(BranchContext branch, OrderRequest request) throws Exception {
-    return barrier.call(sessions, branch, s -> move(s, request, BranchOp.CONFIRM, "CONFIRMED"));
+    long micros = paymentDeadline.toNanos() / 1000;
+    return barrier.call(sessions, branch, s -> {
+      validate(request);
+      if (s.getMapper(OrderMapper.class).confirm(request.getOrderId(), micros) == 0) {
+        throw new IllegalStateException("confirm: order " + request.getOrderId() + " is not TRYING");
+      }
+    });
+  }
+
+  @Override
+  public BarrierOutcome expire(BranchContext branch, OrderRequest request) throws Exception {
+    validate(request);
+    return barrier.call(sessions, branch, s -> after(s, request, "EXPIRED"));
+  }
+
+  @Override
+  public BarrierOutcome markPaid(BranchContext branch, OrderRequest request) throws Exception {
+    validate(request);
+    return barrier.call(sessions, branch, s -> after(s, request, "PAID"));
+  }
+
+  // A step after its saga's pivot: CONFIRMED -> to, or already there; anything else is retried.
+  private static void after(SqlSession s, OrderRequest request, String to) {
+    OrderMapper orders = s.getMapper(OrderMapper.class);
+    if (orders.move(request.getOrderId(), "CONFIRMED", to) == 1) {
+      return;
+    }
+    String status = orders.lockStatus(request.getOrderId());
+    if (!to.equals(status)) {
+      throw new IllegalStateException(to + ": order " + request.getOrderId() + " is " + status + ", not CONFIRMED");
+    }
+  }
+
+  @Override
+  public List<OrderRow> due(int limit) {
+    if (limit < 1 || limit > MAX_DUE_BATCH) {
+      throw new IllegalArgumentException("limit must be within 1.." + MAX_DUE_BATCH + ", got " + limit);
+    }
+    try (SqlSession s = sessions.openSession()) {
+      return s.getMapper(OrderMapper.class).due(limit);
+    }
   }
 
   @Override
@@ -85,8 +136,8 @@ public final class SqlOrders implements Orders {
       orders.recordCancellation(order, reason);
       OrderRow row = orders.find(order.getOrderId());
       s.commit(true);
-      if ("CONFIRMED".equals(row.status())) {
-        throw new BusinessRefusal("ORDER_CONFIRMED", "order " + order.getOrderId() + " is confirmed");
+      if (!"TRYING".equals(row.status()) && !"CANCELLED".equals(row.status())) {
+        throw new BusinessRefusal("ORDER_CONFIRMED", "order " + order.getOrderId() + " is " + row.status());
       }
       return row;
     }

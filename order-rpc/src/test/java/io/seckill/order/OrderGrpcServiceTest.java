@@ -17,6 +17,9 @@ import io.seckill.proto.order.RecordCancellationRequest;
 import io.seckill.runtime.testing.Branches;
 import io.seckill.runtime.testing.InProcessBranchServer;
 import java.util.Optional;
+import io.seckill.proto.order.ListDueOrdersRequest;
+import io.seckill.proto.order.Order;
+import io.seckill.proto.order.OrderSagaGrpc;
 import org.junit.jupiter.api.Test;
 
 /** order-rpc's transport, in-process over a stub: metadata, refusal, RecordCancellation, reads. */
@@ -46,12 +49,27 @@ class OrderGrpcServiceTest {
       if ("c".equals(order.getOrderId())) {
         throw new BusinessRefusal("ORDER_CONFIRMED", "confirmed");
       }
-      return new OrderRow(order.getOrderId(), 1, 2, 1, 0, 10, "CANCELLED", reason);
+      return new OrderRow(order.getOrderId(), 1, 2, 1, 0, 10, "CANCELLED", reason, null);
     }
 
     @Override
     public Optional<OrderRow> order(String orderId) {
-      return "o".equals(orderId) ? Optional.of(new OrderRow("o", 1, 2, 1, 0, 10, "TRYING", "")) : Optional.empty();
+      return "o".equals(orderId) ? Optional.of(new OrderRow("o", 1, 2, 1, 0, 10, "TRYING", "", null)) : Optional.empty();
+    }
+
+    @Override
+    public BarrierOutcome expire(BranchContext branch, OrderRequest request) {
+      throw new IllegalStateException("EXPIRED: order is PAID, not CONFIRMED");
+    }
+
+    @Override
+    public BarrierOutcome markPaid(BranchContext branch, OrderRequest request) {
+      return BarrierOutcome.EXECUTED;
+    }
+
+    @Override
+    public java.util.List<OrderRow> due(int limit) {
+      return java.util.List.of(new OrderRow("d", 1, 2, 1, 0, 10, "CONFIRMED", "", 1_700_000_000_000L));
     }
 
     @Override
@@ -87,6 +105,23 @@ class OrderGrpcServiceTest {
       assertEquals(java.util.Map.of("o", OrderStatus.CONFIRMED), plain.getOrderStatuses(
           io.seckill.proto.order.GetOrderStatusesRequest.newBuilder().addOrderIds("o").addOrderIds("x").build())
           .getStatusesMap());
+
+      Order due = plain.listDueOrders(ListDueOrdersRequest.newBuilder().setLimit(10).build()).getOrders(0);
+      assertEquals("d", due.getOrderId());
+      assertEquals(1_700_000_000_000L, due.getPayDeadlineMillis());
+    }
+  }
+
+  @Test
+  void sagaStepsNeedSagaMetadataAndAnUnexpectedStateIsRetriedNotAborted() throws Exception {
+    try (InProcessBranchServer server = InProcessBranchServer.start(new OrderSagaService(new StubOrders()))) {
+      OrderSagaGrpc.OrderSagaBlockingStub plain = OrderSagaGrpc.newBlockingStub(server.channel());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.markPaid(REQUEST)).getStatus().getCode());
+      plain.withInterceptors(Branches.headers("pay-t", BranchOp.ACTION)).markPaid(REQUEST);
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> plain.withInterceptors(Branches.headers("expire-o", BranchOp.ACTION)).expire(REQUEST));
+      assertEquals(Status.Code.INTERNAL, e.getStatus().getCode(), "DTM must retry it, not roll the saga back");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.seckill.order;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
@@ -9,6 +10,7 @@ import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.order.OrderRequest;
 import io.seckill.runtime.testing.Branches;
 import io.seckill.runtime.testing.TestDatabase;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -163,5 +165,60 @@ class OrdersDbTest {
     assertEquals("ORDER_EXISTS", assertThrows(BusinessRefusal.class,
         () -> orders.create(Branches.context(gid(absent) + "-2", BranchOp.TRY), absent)).reason());
     assertThrows(IllegalArgumentException.class, () -> orders.recordCancellation(order(USER + 6), " "));
+  }
+
+  private static OrderRequest confirmedOrder(long user, Orders with) throws Exception {
+    OrderRequest o = order(user);
+    with.create(Branches.context(gid(o), BranchOp.TRY), o);
+    with.confirm(Branches.context(gid(o), BranchOp.CONFIRM), o);
+    return o;
+  }
+
+  @Test
+  void confirmSetsTheDeadlineAndDueListsOnlyOrdersPastIt() throws Exception {
+    Orders shortDeadline = new SqlOrders(db.database().sessions(), Duration.ofSeconds(1));
+    long before = System.currentTimeMillis();
+    OrderRequest soon = confirmedOrder(USER + 10, shortDeadline);
+    OrderRequest later = confirmedOrder(USER + 11, orders);
+    long deadline = row(soon).payDeadlineMillis();
+    assertTrue(deadline >= before + 500 && deadline <= System.currentTimeMillis() + 2_000, "deadline " + deadline);
+    assertTrue(row(later).payDeadlineMillis() > System.currentTimeMillis() + 14 * 60_000, "the default is 15 min");
+    Thread.sleep(1_300);
+    java.util.List<String> due = orders.due(Orders.MAX_DUE_BATCH).stream().map(OrderRow::orderId).toList();
+    assertTrue(due.contains(soon.getOrderId()), due.toString());
+    assertTrue(!due.contains(later.getOrderId()), due.toString());
+    assertThrows(IllegalArgumentException.class, () -> orders.due(0));
+    assertThrows(IllegalArgumentException.class, () -> orders.due(Orders.MAX_DUE_BATCH + 1));
+  }
+
+  @Test
+  void expireAndMarkPaidFollowTheirPivotAndRepeatsDoNothing() throws Exception {
+    OrderRequest o = confirmedOrder(USER + 12, orders);
+    String expiry = PREFIX + "expire-" + o.getOrderId();
+    assertEquals(BarrierOutcome.EXECUTED, orders.expire(Branches.context(expiry, "02", BranchOp.ACTION), o));
+    assertEquals("EXPIRED", row(o).status());
+    assertEquals(BarrierOutcome.DUPLICATE, orders.expire(Branches.context(expiry, "02", BranchOp.ACTION), o));
+    // Another instance's expiry of the same order: already EXPIRED, a success that changes nothing.
+    assertEquals(BarrierOutcome.EXECUTED, orders.expire(Branches.context(expiry + "-b", "02", BranchOp.ACTION), o));
+    // An expired order can never be paid: the step is retried (never aborted) and logged.
+    assertThrows(IllegalStateException.class,
+        () -> orders.markPaid(Branches.context(PREFIX + "pay-x", "02", BranchOp.ACTION), o));
+    assertEquals("EXPIRED", row(o).status());
+    // EXPIRED is not live: the buyer may buy the product again.
+    OrderRequest again = order(USER + 12);
+    assertEquals(BarrierOutcome.EXECUTED, orders.create(Branches.context(gid(again), BranchOp.TRY), again));
+
+    OrderRequest p = confirmedOrder(USER + 13, orders);
+    assertEquals(BarrierOutcome.EXECUTED, orders.markPaid(Branches.context(PREFIX + "pay-p", "02", BranchOp.ACTION), p));
+    assertEquals("PAID", row(p).status());
+    assertThrows(IllegalStateException.class,
+        () -> orders.expire(Branches.context(PREFIX + "expire-p", "02", BranchOp.ACTION), p));
+    // PAID is live: no second order of the same product for that buyer.
+    OrderRequest second = order(USER + 13);
+    assertEquals("DUPLICATE_ORDER", assertThrows(BusinessRefusal.class,
+        () -> orders.create(Branches.context(gid(second), BranchOp.TRY), second)).reason());
+    assertEquals("ORDER_CONFIRMED", assertThrows(BusinessRefusal.class,
+        () -> orders.recordCancellation(p, "LATE")).reason());
+    assertEquals("", row(p).reason());
   }
 }

@@ -7,6 +7,8 @@ import io.seckill.proto.pay.PayRequest;
 import io.seckill.proto.pay.PayServiceGrpc;
 import io.seckill.proto.pay.Payment;
 import io.seckill.proto.pay.PaymentStatus;
+import io.seckill.proto.pay.Refund;
+import io.seckill.proto.pay.RefundStatus;
 import io.seckill.runtime.Replies;
 import io.seckill.runtime.Requests;
 
@@ -39,8 +41,16 @@ public final class PayGrpcService extends PayServiceGrpc.PayServiceImplBase {
     Replies.read(reply, () -> {
       String orderId = Requests.orderId(request.getOrderId());
       PaymentRow row = payments.payment(orderId).orElseThrow(() -> Replies.notFound("no payment for order " + orderId));
-      return Payment.newBuilder().setOrderId(row.orderId()).setUserId(row.userId())
-          .setAmountCents(row.amountCents()).setStatus(PaymentStatus.valueOf(row.status())).build();
+      Payment.Builder out = Payment.newBuilder().setOrderId(row.orderId()).setUserId(row.userId())
+          .setAmountCents(row.amountCents()).setStatus(PaymentStatus.valueOf(row.status()));
+      if (row.providerTxnId() != null) {
+        out.setProviderTxnId(row.providerTxnId());
+      }
+      for (RefundRow r : payments.refunds(orderId)) {
+        out.addRefunds(Refund.newBuilder().setProviderTxnId(r.providerTxnId()).setAmountCents(r.amountCents())
+            .setReason(r.reason()).setStatus(RefundStatus.valueOf(r.status())));
+      }
+      return out.build();
     });
   }
 }

@@ -11,6 +11,9 @@ public final class PayServer {
   /** Runs until SIGTERM; exits 2 on a config error, 1 when the database or port is unusable. */
   public static void main(String[] args) {
     ServiceMain.run("pay-rpc", "SECKILL_PAY", List.of(PaymentMapper.class),
-        db -> List.of(new PayGrpcService(new SqlPayments(db.sessions()))));
+        (db, config) -> {
+          SqlPayments payments = new SqlPayments(db.sessions());
+          return List.of(new PayGrpcService(payments), new PaySagaService(payments));
+        });
   }
 }

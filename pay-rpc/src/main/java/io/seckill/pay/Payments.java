@@ -3,6 +3,8 @@ package io.seckill.pay;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.proto.pay.PayRequest;
+import io.seckill.proto.pay.SettleRequest;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,25 @@ public interface Payments {
    */
   BarrierOutcome cancel(BranchContext branch, PayRequest request) throws Exception;
 
+  /**
+   * Expiry pivot (saga action): AWAITING_PAYMENT -> CLOSED. Idempotency key: (gid, branch id), and
+   * the status (a CLOSED payment stays closed). Throws BusinessRefusal PAYMENT_PAID when the buyer
+   * paid first, which ends the expiry saga before any other step.
+   */
+  BarrierOutcome close(BranchContext branch, PayRequest request) throws Exception;
+
+  /**
+   * Payment pivot (saga action): AWAITING_PAYMENT -> PAID by the provider transaction. Idempotency
+   * key: (gid, branch id), and the transaction id (PAID by the same one is a success). When the
+   * payment lost (CLOSED or CANCELLED: LATE_PAYMENT; PAID by another transaction: DOUBLE_PAYMENT;
+   * another amount: AMOUNT_MISMATCH) it records a REFUND_PENDING refund for the transaction in a
+   * transaction of its own, then throws BusinessRefusal with that reason, so the saga stops there.
+   */
+  BarrierOutcome settle(BranchContext branch, SettleRequest request) throws Exception;
+
   /** The payment of one order, if any. */
   Optional<PaymentRow> payment(String orderId);
+
+  /** The refunds of one order, oldest first. */
+  List<RefundRow> refunds(String orderId);
 }

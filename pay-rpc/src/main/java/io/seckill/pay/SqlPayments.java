@@ -8,12 +8,16 @@ import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.pay.PayRequest;
 import io.seckill.runtime.DuplicateKeys;
 import io.seckill.runtime.Requests;
+import io.seckill.proto.pay.SettleRequest;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
 /** {@link Payments} on the seckill_pay database, each operation in one barrier transaction. */
 public final class SqlPayments implements Payments {
+  private static final Pattern PROVIDER_TXN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private final SqlSessionFactory sessions;
   private final BranchBarrier barrier = new BranchBarrier();
 
@@ -58,6 +62,77 @@ public final class SqlPayments implements Payments {
     if (s.getMapper(PaymentMapper.class).move(request.getOrderId(), "PENDING", to) == 0) {
       throw new IllegalStateException(op + ": payment of order " + request.getOrderId() + " is not PENDING");
     }
+  }
+
+  @Override
+  public BarrierOutcome close(BranchContext branch, PayRequest request) throws Exception {
+    validate(request);
+    return barrier.call(sessions, branch, s -> {
+      PaymentMapper payments = s.getMapper(PaymentMapper.class);
+      if (payments.close(request.getOrderId()) == 1) {
+        return;
+      }
+      PaymentRow row = payments.lock(request.getOrderId());
+      String status = row == null ? "missing" : row.status();
+      switch (status) {
+        case "CLOSED" -> { }
+        case "PAID" -> throw new BusinessRefusal("PAYMENT_PAID", "order " + request.getOrderId() + " is paid");
+        default -> throw new IllegalStateException("close: payment of order " + request.getOrderId() + " is " + status);
+      }
+    });
+  }
+
+  @Override
+  public BarrierOutcome settle(BranchContext branch, SettleRequest request) throws Exception {
+    Requests.orderId(request.getOrderId());
+    String txn = providerTxnId(request.getProviderTxnId());
+    Requests.positive("amount_cents", request.getAmountCents());
+    String[] lost = new String[1];
+    try {
+      return barrier.call(sessions, branch, s -> {
+        PaymentMapper payments = s.getMapper(PaymentMapper.class);
+        if (payments.settle(request.getOrderId(), txn, request.getAmountCents()) == 1) {
+          return;
+        }
+        PaymentRow row = payments.lock(request.getOrderId());
+        if (row == null) {
+          throw new IllegalArgumentException("no payment for order " + request.getOrderId());
+        }
+        if ("PAID".equals(row.status()) && txn.equals(row.providerTxnId())) {
+          return;
+        }
+        lost[0] = switch (row.status()) {
+          case "AWAITING_PAYMENT" -> "AMOUNT_MISMATCH";
+          case "PAID" -> "DOUBLE_PAYMENT";
+          case "CLOSED", "CANCELLED" -> "LATE_PAYMENT";
+          default -> throw new IllegalStateException("settle: payment of order " + request.getOrderId()
+              + " is " + row.status());
+        };
+        throw new BusinessRefusal(lost[0], "payment " + txn + " of order " + request.getOrderId() + " lost: "
+            + row.status());
+      });
+    } catch (BusinessRefusal refusal) {
+      // The barrier transaction rolled back with the refusal; the refund must outlive it.
+      try (SqlSession s = sessions.openSession(true)) {
+        s.getMapper(PaymentMapper.class).refund(txn, request.getOrderId(), request.getAmountCents(), lost[0]);
+      }
+      throw refusal;
+    }
+  }
+
+  @Override
+  public List<RefundRow> refunds(String orderId) {
+    try (SqlSession s = sessions.openSession()) {
+      return s.getMapper(PaymentMapper.class).refunds(orderId);
+    }
+  }
+
+  /** A provider transaction id: 1-64 chars of [A-Za-z0-9_-]. */
+  static String providerTxnId(String txn) {
+    if (txn == null || !PROVIDER_TXN.matcher(txn).matches()) {
+      throw new IllegalArgumentException("provider_txn_id must be 1-64 chars of [A-Za-z0-9_-], got '" + txn + "'");
+    }
+    return txn;
   }
 
   @Override

@@ -8,9 +8,16 @@ import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.proto.pay.PayRequest;
+import io.seckill.proto.pay.SettleRequest;
 import io.seckill.runtime.testing.Branches;
 import io.seckill.runtime.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +46,7 @@ class PaymentsDbTest {
   @AfterEach
   void cleanUp() {
     db.update("DELETE FROM payment WHERE order_id LIKE ?", PREFIX + "%");
+    db.update("DELETE FROM refund WHERE order_id LIKE ?", PREFIX + "%");
     db.deleteBarrier(PREFIX);
   }
 
@@ -101,5 +109,133 @@ class PaymentsDbTest {
     assertEquals("none", status(zero));
     assertEquals(Map.of(), db.barrier(gid));
     assertEquals(BarrierOutcome.NULL_COMPENSATION, payments.cancel(Branches.context(gid, BranchOp.CANCEL), noOrder));
+  }
+
+  /** A payment opened and confirmed through its TCC: AWAITING_PAYMENT. */
+  private static PayRequest awaiting(long amount) throws Exception {
+    PayRequest r = request(amount);
+    String gid = PREFIX + "g-" + r.getOrderId();
+    payments.open(Branches.context(gid, BranchOp.TRY), r);
+    payments.awaitPayment(Branches.context(gid, BranchOp.CONFIRM), r);
+    return r;
+  }
+
+  private static SettleRequest settle(PayRequest r, String txn) {
+    return SettleRequest.newBuilder().setOrderId(r.getOrderId()).setProviderTxnId(txn)
+        .setAmountCents(r.getAmountCents()).build();
+  }
+
+  @Test
+  void closeIsTheExpiryPivotAndRefusesAPaidPayment() throws Exception {
+    PayRequest r = awaiting(700);
+    String gid = PREFIX + "expire-" + r.getOrderId();
+    assertEquals(BarrierOutcome.EXECUTED, payments.close(Branches.context(gid, BranchOp.ACTION), r));
+    assertEquals("CLOSED", status(r));
+    assertEquals(BarrierOutcome.DUPLICATE, payments.close(Branches.context(gid, BranchOp.ACTION), r));
+    // Another expirer's gid finds it closed already: still a success, nothing changes.
+    assertEquals(BarrierOutcome.EXECUTED, payments.close(Branches.context(gid + "-2", BranchOp.ACTION), r));
+    assertEquals("CLOSED", status(r));
+
+    PayRequest paid = awaiting(700);
+    payments.settle(Branches.context(PREFIX + "pay-a", BranchOp.ACTION), settle(paid, "t-" + paid.getOrderId()));
+    assertEquals("PAYMENT_PAID", assertThrows(BusinessRefusal.class,
+        () -> payments.close(Branches.context(PREFIX + "expire-" + paid.getOrderId(), BranchOp.ACTION), paid)).reason());
+    assertEquals("PAID", status(paid));
+    // The refused action left no barrier row: the saga's rollback finds nothing to undo.
+    assertEquals(Map.of(), db.barrier(PREFIX + "expire-" + paid.getOrderId()));
+  }
+
+  @Test
+  void settlePaysOnceAndEveryLosingPaymentBecomesOneRefund() throws Exception {
+    PayRequest r = awaiting(900);
+    String txn = "t1-" + r.getOrderId().substring(PREFIX.length());
+    String gid = PREFIX + "pay-" + txn;
+    assertEquals(BarrierOutcome.EXECUTED, payments.settle(Branches.context(gid, BranchOp.ACTION), settle(r, txn)));
+    assertEquals("PAID", status(r));
+    assertEquals(txn, payments.payment(r.getOrderId()).orElseThrow().providerTxnId());
+    assertEquals(BarrierOutcome.DUPLICATE, payments.settle(Branches.context(gid, BranchOp.ACTION), settle(r, txn)));
+
+    // A second payment of the paid order: DOUBLE_PAYMENT, refunded once however often it is retried.
+    String txn2 = "t2-" + r.getOrderId().substring(PREFIX.length());
+    for (int i = 0; i < 2; i++) {
+      assertEquals("DOUBLE_PAYMENT", assertThrows(BusinessRefusal.class,
+          () -> payments.settle(Branches.context(PREFIX + "pay-" + txn2, BranchOp.ACTION), settle(r, txn2))).reason());
+    }
+    assertEquals(List.of(new RefundRow(txn2, r.getOrderId(), 900, "DOUBLE_PAYMENT", "REFUND_PENDING")),
+        payments.refunds(r.getOrderId()));
+
+    // A payment after the expiry closed it: LATE_PAYMENT, the payment stays CLOSED.
+    PayRequest expired = awaiting(900);
+    payments.close(Branches.context(PREFIX + "expire-" + expired.getOrderId(), BranchOp.ACTION), expired);
+    String late = "t3-" + expired.getOrderId().substring(PREFIX.length());
+    assertEquals("LATE_PAYMENT", assertThrows(BusinessRefusal.class,
+        () -> payments.settle(Branches.context(PREFIX + "pay-" + late, BranchOp.ACTION), settle(expired, late))).reason());
+    assertEquals("CLOSED", status(expired));
+    assertEquals("LATE_PAYMENT", payments.refunds(expired.getOrderId()).get(0).reason());
+
+    // The wrong amount never pays.
+    PayRequest other = awaiting(900);
+    SettleRequest wrong = settle(other, "t4-" + other.getOrderId().substring(PREFIX.length())).toBuilder()
+        .setAmountCents(899).build();
+    assertEquals("AMOUNT_MISMATCH", assertThrows(BusinessRefusal.class,
+        () -> payments.settle(Branches.context(PREFIX + "pay-t4", BranchOp.ACTION), wrong)).reason());
+    assertEquals("AWAITING_PAYMENT", status(other));
+    assertThrows(IllegalArgumentException.class, () -> payments.settle(Branches.context(PREFIX + "pay-bad",
+        BranchOp.ACTION), settle(other, "has space")));
+  }
+
+  @Test
+  void closeAndSettleRacingOnManyOrdersHaveExactlyOneWinnerEach() throws Exception {
+    List<PayRequest> orders = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      orders.add(awaiting(100 + i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    Map<String, String> closeResult = new ConcurrentHashMap<>();
+    Map<String, String> settleResult = new ConcurrentHashMap<>();
+    List<Future<?>> futures = new ArrayList<>();
+    for (PayRequest r : orders) {
+      String txn = "race-" + r.getOrderId().substring(PREFIX.length());
+      futures.add(pool.submit(() -> closeResult.put(r.getOrderId(),
+          outcome(() -> payments.close(Branches.context(PREFIX + "expire-" + r.getOrderId(), BranchOp.ACTION), r)))));
+      futures.add(pool.submit(() -> settleResult.put(r.getOrderId(),
+          outcome(() -> payments.settle(Branches.context(PREFIX + "pay-" + txn, BranchOp.ACTION), settle(r, txn))))));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    int paid = 0;
+    for (PayRequest r : orders) {
+      String c = closeResult.get(r.getOrderId());
+      String st = settleResult.get(r.getOrderId());
+      PaymentRow row = payments.payment(r.getOrderId()).orElseThrow();
+      List<RefundRow> refunds = payments.refunds(r.getOrderId());
+      if ("PAID".equals(row.status())) {
+        paid++;
+        assertEquals(List.of("PAYMENT_PAID", "ok"), List.of(c, st), r.getOrderId());
+        assertEquals(List.of(), refunds);
+      } else {
+        assertEquals("CLOSED", row.status());
+        assertEquals(List.of("ok", "LATE_PAYMENT"), List.of(c, st), r.getOrderId());
+        assertEquals(1, refunds.size());
+      }
+    }
+    System.out.println("[race] " + paid + " of " + orders.size() + " paid first");
+  }
+
+  private interface Call {
+    BarrierOutcome run() throws Exception;
+  }
+
+  private static String outcome(Call call) {
+    try {
+      call.run();
+      return "ok";
+    } catch (BusinessRefusal e) {
+      return e.reason();
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 }

@@ -31,4 +31,8 @@ public interface ProductMapper {
   /** 1 when the product exists, else null; tells "unknown" from "sold out" after a refused freeze. */
   @Select("SELECT 1 FROM product WHERE id = #{id}")
   Integer exists(@Param("id") long id);
+
+  /** Expiry: an expired order's {@code q} sold units go back to available. */
+  @Update("UPDATE product SET sold = sold - #{q}, available = available + #{q} WHERE id = #{id} AND sold >= #{q}")
+  int unsell(@Param("id") long id, @Param("q") int q);
 }

@@ -11,6 +11,9 @@ public final class ProductServer {
   /** Runs until SIGTERM; exits 2 on a config error, 1 when the database or port is unusable. */
   public static void main(String[] args) {
     ServiceMain.run("product-rpc", "SECKILL_PRODUCT", List.of(ProductMapper.class),
-        db -> List.of(new ProductGrpcService(new SqlStockLedger(db.sessions()))));
+        (db, config) -> {
+          SqlStockLedger ledger = new SqlStockLedger(db.sessions());
+          return List.of(new ProductGrpcService(ledger), new ProductSagaService(ledger));
+        });
   }
 }

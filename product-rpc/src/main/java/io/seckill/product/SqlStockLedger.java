@@ -65,6 +65,17 @@ public final class SqlStockLedger implements StockLedger {
   }
 
   @Override
+  public BarrierOutcome unsell(BranchContext branch, StockRequest request) throws Exception {
+    validate(request);
+    return barrier.call(sessions, branch, s -> {
+      if (s.getMapper(ProductMapper.class).unsell(request.getProductId(), request.getQuantity()) == 0) {
+        throw new IllegalStateException("release: product " + request.getProductId() + " has fewer than "
+            + request.getQuantity() + " sold units (order " + request.getOrderId() + ")");
+      }
+    });
+  }
+
+  @Override
   public Optional<StockRow> stock(long productId) {
     try (SqlSession s = sessions.openSession()) {
       return Optional.ofNullable(s.getMapper(ProductMapper.class).find(productId));

@@ -27,6 +27,13 @@ public interface StockLedger {
    */
   BarrierOutcome release(BranchContext branch, StockRequest request) throws Exception;
 
+  /**
+   * Expiry saga step (after the payment was CLOSED): sold -= quantity, available += quantity, so the
+   * unit can be sold again. Idempotency key: (gid, branch id); the expiry's gid is the order's. Too few
+   * sold units is an IllegalStateException (DTM retries; this step never refuses).
+   */
+  BarrierOutcome unsell(BranchContext branch, StockRequest request) throws Exception;
+
   /** The counters of one product, if it exists. */
   Optional<StockRow> stock(long productId);
 }

@@ -18,6 +18,7 @@ import io.seckill.proto.product.GetStockRequest;
 import io.seckill.proto.product.ProductServiceGrpc;
 import io.seckill.proto.product.ProductServiceGrpc.ProductServiceBlockingStub;
 import io.seckill.proto.product.Stock;
+import io.seckill.proto.product.ProductSagaGrpc;
 import io.seckill.proto.product.StockRequest;
 import io.seckill.runtime.testing.Branches;
 import io.seckill.runtime.testing.InProcessBranchServer;
@@ -153,8 +154,28 @@ class ProductGrpcServiceTest {
     }
 
     @Override
+    public BarrierOutcome unsell(BranchContext branch, StockRequest request) throws Exception {
+      return record("unsell", branch, request);
+    }
+
+    @Override
     public Optional<StockRow> stock(long productId) {
       return Optional.ofNullable(row);
+    }
+  }
+
+  @Test
+  void releaseIsASagaStepThatNeedsSagaMetadata() throws Exception {
+    ScriptedLedger saga = new ScriptedLedger();
+    try (InProcessBranchServer s = InProcessBranchServer.start(new ProductSagaService(saga))) {
+      ProductSagaGrpc.ProductSagaBlockingStub plain = ProductSagaGrpc.newBlockingStub(s.channel());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.release(REQUEST)).getStatus().getCode());
+      assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+          () -> plain.withInterceptors(Branches.headers("expire-o-1", BranchOp.CANCEL)).release(REQUEST))
+          .getStatus().getCode());
+      plain.withInterceptors(Branches.headers("expire-o-1", BranchOp.ACTION)).release(REQUEST);
+      assertEquals(List.of("unsell expire-o-1 01 ACTION o-1"), saga.calls);
     }
   }
 }

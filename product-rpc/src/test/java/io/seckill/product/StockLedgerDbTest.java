@@ -201,4 +201,23 @@ class StockLedgerDbTest {
     assertEquals("test item", row.name());
     assertTrue(ledger.stock(PRODUCT + 9).isEmpty());
   }
+
+  @Test
+  void releaseGivesAnExpiredOrdersSoldUnitsBackOnce() throws Exception {
+    product(PRODUCT + 5, 10);
+    StockRequest r = request(PRODUCT + 5, 3);
+    String tcc = GID_PREFIX + "tcc-" + r.getOrderId();
+    ledger.freeze(Branches.context(tcc, BranchOp.TRY), r);
+    ledger.sell(Branches.context(tcc, BranchOp.CONFIRM), r);
+    assertEquals(List.of(7L, 0L, 3L), counters(PRODUCT + 5));
+    String expiry = GID_PREFIX + "expire-" + r.getOrderId();
+    assertEquals(BarrierOutcome.EXECUTED, ledger.unsell(Branches.context(expiry, "03", BranchOp.ACTION), r));
+    assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT + 5));
+    assertEquals(BarrierOutcome.DUPLICATE, ledger.unsell(Branches.context(expiry, "03", BranchOp.ACTION), r));
+    assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT + 5));
+    // More than was sold: a bug behind the barrier, retried by DTM, never a refusal.
+    assertThrows(IllegalStateException.class,
+        () -> ledger.unsell(Branches.context(expiry + "-x", "03", BranchOp.ACTION), r));
+    assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT + 5));
+  }
 }

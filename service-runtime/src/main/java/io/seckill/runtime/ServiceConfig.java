@@ -3,6 +3,8 @@ package io.seckill.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -133,6 +135,21 @@ public final class ServiceConfig {
   /** The value of {@code key}, which must be set but may be empty (a password). */
   public String stringOrEmpty(String key) {
     return find(key).orElseThrow(() -> missing(key));
+  }
+
+  /** The value of {@code key} as an ISO-8601 duration (PT15M, PT20S) in {@code [min, max]}. */
+  public Duration duration(String key, Duration min, Duration max) {
+    String v = string(key);
+    Duration d;
+    try {
+      d = Duration.parse(v);
+    } catch (DateTimeParseException e) {
+      throw bad(key, v, "is not an ISO-8601 duration such as PT15M or PT20S");
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw bad(key, v, "is outside " + min + ".." + max);
+    }
+    return d;
   }
 
   /** The value of {@code key} as an int in {@code [min, max]}. */

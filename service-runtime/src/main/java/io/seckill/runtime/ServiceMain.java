@@ -12,8 +12,11 @@ public final class ServiceMain {
   /** Builds a service's gRPC services over its open database. */
   @FunctionalInterface
   public interface Assembly {
-    /** The business services to serve, wired to {@code database}. */
-    List<BindableService> services(Database database);
+    /**
+     * The business services to serve, wired to {@code database}; service-specific settings come
+     * from {@code config} (a bad one throws ConfigException, which stops start-up naming the key).
+     */
+    List<BindableService> services(Database database, ServiceConfig config);
   }
 
   private ServiceMain() {
@@ -38,7 +41,13 @@ public final class ServiceMain {
     Database database = null;
     try {
       database = Database.open(config, name, mappers.toArray(new Class<?>[0]));
-      server = BranchServer.start(BranchServer.tcpBuilder(config), config, database, assembly.services(database));
+      server = BranchServer.start(BranchServer.tcpBuilder(config), config, database,
+          assembly.services(database, config));
+    } catch (ConfigException e) {
+      database.close();
+      log.error("{} not started: {}", name, e.getMessage());
+      System.exit(2);
+      return;
     } catch (Exception e) {
       if (database != null) {
         database.close();

@@ -18,16 +18,21 @@ public final class Branches {
     return prefix + "-" + UUID.randomUUID();
   }
 
-  /** The context of branch "01" of {@code gid} doing {@code op}. */
+  /** The context of branch "01" of {@code gid} doing {@code op} (a TCC or a saga op). */
   public static BranchContext context(String gid, BranchOp op) {
-    return new BranchContext(gid, DtmHeaders.TCC, "01", op, "");
+    return context(gid, "01", op);
   }
 
-  /** A client interceptor that sends the dtm-* headers of branch "01" of {@code gid} doing {@code op}. */
+  /** The context of branch {@code branchId} of {@code gid} doing {@code op}. */
+  public static BranchContext context(String gid, String branchId, BranchOp op) {
+    return new BranchContext(gid, op.transType(), branchId, op, "");
+  }
+
+  /** A client interceptor that sends the dtm-* headers of branch "01" of {@code gid} doing {@code op} (TCC or saga). */
   public static ClientInterceptor headers(String gid, BranchOp op) {
     Metadata md = new Metadata();
     md.put(DtmHeaders.GID, gid);
-    md.put(DtmHeaders.TRANS_TYPE, DtmHeaders.TCC);
+    md.put(DtmHeaders.TRANS_TYPE, op.transType());
     md.put(DtmHeaders.BRANCH_ID, "01");
     md.put(DtmHeaders.OP, op.wire());
     return MetadataUtils.newAttachHeadersInterceptor(md);
