@@ -9,6 +9,8 @@ export SECKILL_STACK_DIR="$STACK_DIR"
 export SECKILL_BUYER_TOKEN_SECRET_FILE="${SECKILL_BUYER_TOKEN_SECRET_FILE:-${SECRETS_DIR}/buyer-token.key}"
 export SECKILL_ORDER_SIGNING_KEYS_FILE="${SECKILL_ORDER_SIGNING_KEYS_FILE:-${SECRETS_DIR}/order-signing.keys}"
 export SECKILL_ADMIN_TOKEN_FILE="${SECKILL_ADMIN_TOKEN_FILE:-${SECRETS_DIR}/admin.token}"
+# The HMAC secret of payment-provider callbacks: the simulated provider signs with it, the API verifies.
+export SECKILL_PAYMENT_PROVIDER_SECRET_FILE="${SECKILL_PAYMENT_PROVIDER_SECRET_FILE:-${SECRETS_DIR}/payment-provider.key}"
 # Every simulated buyer of this stack (demo, load, bench) connects from 127.0.0.1, so the API's
 # per-client-IP bucket is raised here; the shipped default (20/s, bursts of 40) is for real clients.
 export SECKILL_API_HTTP_CLIENT_RATE_PER_SECOND="${SECKILL_API_HTTP_CLIENT_RATE_PER_SECOND:-1000000}"
@@ -37,6 +39,7 @@ ensure_secrets() {
   secret_file "$SECKILL_BUYER_TOKEN_SECRET_FILE" random_b64url 32
   secret_file "$SECKILL_ORDER_SIGNING_KEYS_FILE" bash -c 'printf "k1 %s\n" "$1"' _ "$(random_b64url 32)"
   secret_file "$SECKILL_ADMIN_TOKEN_FILE" random_b64url 24
+  secret_file "$SECKILL_PAYMENT_PROVIDER_SECRET_FILE" random_b64url 32
   ensure_db_secrets
 }
 

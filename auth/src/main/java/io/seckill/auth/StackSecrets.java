@@ -16,6 +16,8 @@ public final class StackSecrets {
   public static final String ORDER_SIGNING_KEYS_ENV = "SECKILL_ORDER_SIGNING_KEYS_FILE";
   /** Env key: the operator token of the admin listener. */
   public static final String ADMIN_TOKEN_ENV = "SECKILL_ADMIN_TOKEN_FILE";
+  /** Env key: the HMAC secret of payment-provider callbacks. */
+  public static final String PAYMENT_PROVIDER_SECRET_ENV = "SECKILL_PAYMENT_PROVIDER_SECRET_FILE";
   /** Env key: the stack's directory (the launcher's {@code .stack}). */
   public static final String STACK_DIR_ENV = "SECKILL_STACK_DIR";
 
@@ -48,6 +50,16 @@ public final class StackSecrets {
   /** The admin token file. */
   public Path adminToken() {
     return file(ADMIN_TOKEN_ENV, "admin.token");
+  }
+
+  /** The payment provider's callback secret file. */
+  public Path paymentProviderSecret() {
+    return file(PAYMENT_PROVIDER_SECRET_ENV, "payment-provider.key");
+  }
+
+  /** The signer/verifier of provider callbacks with the stack's provider secret. */
+  public ProviderSignature providerSignature() {
+    return new ProviderSignature(SecretFiles.readBase64Url(paymentProviderSecret(), "payment provider secret"));
   }
 
   /** A minter of buyer tokens with the stack's secret. */

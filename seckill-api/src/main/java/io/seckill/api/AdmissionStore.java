@@ -54,7 +54,7 @@ public final class AdmissionStore {
     this.redis = redis;
     this.script = redis.getScript(StringCodec.INSTANCE);
     this.sources = Map.of(
-        "admit", resource("admit"), "release", resource("release"), "finalize", resource("finalize"),
+        "admit", resource("admit"), "release", resource("release"), "finalize", resource("finalize"), "expire", resource("expire"),
         "queued", resource("queued"), "open", resource("open"));
     sources.keySet().forEach(this::load);
   }
@@ -155,7 +155,33 @@ public final class AdmissionStore {
     return r.thenApply(n -> n != null && n == 1L);
   }
 
-  /** Marks the admission of a CONFIRMED order final; idempotent per orderId. */
+  /**
+   * Gives a still-pending admission's slots and mark back because its order EXPIRED before the
+   * reconciler saw it CONFIRMED; keeps it as E. Idempotency key: the orderId, like a cancellation.
+   */
+  public boolean releaseExpired(String orderId) {
+    return join(releaseAsync(orderId, "E"));
+  }
+
+  /**
+   * Gives the slots and the buyer's mark of an EXPIRED order whose admission was final (F) back to its
+   * sale, and marks it E. Idempotency key: the orderId (F -> E happens once); an order Redis never
+   * admitted, or one still pending, is left alone. True when this call released.
+   */
+  public boolean expireFinal(String orderId) {
+    long productId;
+    try {
+      productId = productOf(orderId);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    String p = tag(productId);
+    Long r = eval("expire", RScript.ReturnType.INTEGER,
+        List.of(saleKey(p), usersKey(p), admKey(p), stateKey(p)), orderId);
+    return r != null && r == 1L;
+  }
+
+  /** Marks a pending admission final (its order is CONFIRMED or PAID); true the first time. */
   public boolean finalizeConfirmed(String orderId) {
     String p = tag(productOf(orderId));
     Long r = eval("finalize", RScript.ReturnType.INTEGER, List.of(pendingKey(p), stateKey(p)), orderId);

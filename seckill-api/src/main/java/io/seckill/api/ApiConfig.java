@@ -73,6 +73,38 @@ public final class ApiConfig {
   public static final String TOKEN_CLOCK_SKEW_S = "buyer-token.clock-skew-s";
   /** The keyring order messages are signed with (env SECKILL_ORDER_SIGNING_KEYS_FILE). */
   public static final String ORDER_SIGNING_KEYS_FILE = "order-signing.keys-file";
+  /** Host DTM and the API use to reach pay-rpc. */
+  public static final String PAY_HOST = "pay.host";
+  /** pay-rpc's gRPC port (env SECKILL_PAY_GRPC_PORT). */
+  public static final String PAY_PORT = "pay.grpc-port";
+  /** DTM's host. */
+  public static final String DTM_HOST = "dtm.host";
+  /** DTM's gRPC port (env SECKILL_DTM_GRPC_PORT). */
+  public static final String DTM_GRPC_PORT = "dtm.grpc-port";
+  /** DTM's HTTP port (env SECKILL_DTM_HTTP_PORT): the saga status queries. */
+  public static final String DTM_HTTP_PORT = "dtm.http-port";
+  /** Bind address of the API's gRPC listener (the AdmissionSaga branch DTM calls). */
+  public static final String GRPC_HOST = "grpc.host";
+  /** Port of the API's gRPC listener (env SECKILL_API_GRPC_PORT); 0 disables it (tests). */
+  public static final String GRPC_PORT = "grpc.port";
+  /** The host DTM is told to call the AdmissionSaga branch on. */
+  public static final String GRPC_ADVERTISED_HOST = "grpc.advertised-host";
+  /** The payment provider's callback secret (base64url file, env SECKILL_PAYMENT_PROVIDER_SECRET_FILE). */
+  public static final String PAYMENT_SECRET_FILE = "payment.provider-secret-file";
+  /** How far a callback's signed time may be from now, in seconds: the replay window. */
+  public static final String PAYMENT_TOLERANCE_S = "payment.callback-tolerance-s";
+  /** The simulated provider's share of successful payments (0..1). */
+  public static final String PAYMENT_SIM_SUCCESS = "payment.simulated.success-rate";
+  /** The simulated provider's delay before its callback, in ms. */
+  public static final String PAYMENT_SIM_DELAY_MS = "payment.simulated.delay-ms";
+  /** Whether this instance runs the expirer. */
+  public static final String EXPIRY_ENABLED = "expiry.enabled";
+  /** Time between two expiry passes. */
+  public static final String EXPIRY_INTERVAL_MS = "expiry.scan-interval-ms";
+  /** Most due orders one pass takes. */
+  public static final String EXPIRY_BATCH = "expiry.batch";
+  /** Expiry sagas one instance runs at once. */
+  public static final String EXPIRY_CONCURRENCY = "expiry.concurrency";
   /** Redis host. */
   public static final String REDIS_HOST = "redis.host";
   /** Redis port. */
@@ -202,6 +234,20 @@ public final class ApiConfig {
   }
 
   /** The value of {@code key} as true or false. */
+  public double fraction(String key) {
+    String v = string(key);
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw bad(key, v, "is not a number");
+    }
+    if (!(d >= 0 && d <= 1)) {
+      throw bad(key, v, "is outside 0..1");
+    }
+    return d;
+  }
+
   public boolean bool(String key) {
     String v = string(key);
     if (v.equals("true") || v.equals("false")) {
@@ -322,6 +368,20 @@ public final class ApiConfig {
     check(problems, () -> stringOrEmpty(TOKEN_SECRET_FILE));
     check(problems, () -> stringOrEmpty(TOKEN_PUBLIC_KEY_FILE));
     check(problems, () -> stringOrEmpty(TOKEN_JWKS_FILE));
+    check(problems, () -> address(PAY_HOST, PAY_PORT));
+    check(problems, () -> address(DTM_HOST, DTM_GRPC_PORT));
+    check(problems, () -> integer(DTM_HTTP_PORT, 1, 65535));
+    check(problems, () -> string(GRPC_HOST));
+    check(problems, () -> integer(GRPC_PORT, 0, 65535));
+    check(problems, () -> string(GRPC_ADVERTISED_HOST));
+    check(problems, () -> stringOrEmpty(PAYMENT_SECRET_FILE));
+    check(problems, () -> integer(PAYMENT_TOLERANCE_S, 1, 3600));
+    check(problems, () -> fraction(PAYMENT_SIM_SUCCESS));
+    check(problems, () -> integer(PAYMENT_SIM_DELAY_MS, 0, 600_000));
+    check(problems, () -> bool(EXPIRY_ENABLED));
+    check(problems, () -> integer(EXPIRY_INTERVAL_MS, 50, 3_600_000));
+    check(problems, () -> integer(EXPIRY_BATCH, 1, 1000));
+    check(problems, () -> integer(EXPIRY_CONCURRENCY, 1, 256));
     check(problems, () -> string(TOKEN_ISSUER));
     check(problems, () -> string(TOKEN_AUDIENCE));
     check(problems, () -> integer(TOKEN_CLOCK_SKEW_S, 0, 3600));

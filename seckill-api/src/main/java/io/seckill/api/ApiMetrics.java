@@ -20,6 +20,7 @@ public final class ApiMetrics {
   private final Counter admissions;
   private final Counter reconciled;
   private final Counter admin;
+  private final Counter lifecycle;
   private final Histogram latency;
   // The labelled points, looked up once per label value instead of on every request.
   private final Map<String, CounterDataPoint> admissionPoints = new ConcurrentHashMap<>();
@@ -41,6 +42,10 @@ public final class ApiMetrics {
     admin = Counter.builder().name("seckill_api_admin_calls_total")
         .help("Calls on the admin listener by result (authorized, unauthorized)")
         .labelNames("result").register(registry);
+    lifecycle = Counter.builder().name("seckill_api_order_lifecycle_total")
+        .help("After the TCC, by event: payment_started, callback_<PAID|REFUND_PENDING|PROCESSING|FAILED|"
+            + "BAD_SIGNATURE|SIGNATURE_EXPIRED>, expired, expiry_paid_first, expiry_in_progress, expiry_error, slot_released")
+        .labelNames("event").register(registry);
     GaugeWithCallback.builder().name("seckill_api_sold_out_flags")
         .help("Products this process answers 'sold out' for without asking Redis")
         .callback(cb -> cb.call(soldOutFlags.getAsDouble())).register(registry);
@@ -69,6 +74,16 @@ public final class ApiMetrics {
   /** Counts one admin call by result. */
   public void admin(String result) {
     admin.labelValues(result).inc();
+  }
+
+  /** Counts one payment, refund or expiry event. */
+  public void lifecycle(String event) {
+    lifecycle.labelValues(event).inc();
+  }
+
+  /** The current count of a lifecycle event (tests read it). */
+  public double lifecycleCount(String event) {
+    return lifecycle.labelValues(event).get();
   }
 
   /** Counts one reconciler action. */

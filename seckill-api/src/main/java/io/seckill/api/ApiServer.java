@@ -1,5 +1,12 @@
 package io.seckill.api;
 
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.seckill.auth.ProviderSignature;
+import io.seckill.dtm.branch.DtmServerInterceptor;
+import io.seckill.dtm.client.DtmClient;
+import io.seckill.dtm.client.DtmClientConfig;
+
 import io.seckill.auth.OrderSigning;
 import io.seckill.auth.SecretFiles;
 import io.seckill.auth.TokenVerifier;
@@ -31,12 +38,18 @@ public final class ApiServer implements AutoCloseable {
   private final ApiMetrics metrics;
   private final Undertow undertow;
   private final long reconcileIntervalMs;
+  private final OrderSagas sagas;
+  private final PaymentProvider provider;
+  private final OrderExpirer expirer;
+  private final long expiryIntervalMs;
+  private final io.grpc.Server grpc;
 
   private ApiServer(ApiConfig c, OrderPublisher publisherOverride) {
     // Keys first: a missing or bad key file stops start-up before anything is connected.
     TokenVerifier tokens = tokenVerifier(c);
     String adminToken = adminToken(c);
     OrderSigning signing = publisherOverride != null ? null : orderSigning(c);
+    ProviderSignature providerSignature = providerSignature(c);
     this.redis = Redisson.create(redisConfig(c));
     try {
       this.store = new AdmissionStore(redis);
@@ -65,13 +78,36 @@ public final class ApiServer implements AutoCloseable {
       this.reconcileIntervalMs = c.integer(ApiConfig.RECONCILE_INTERVAL_MS, 0, 3_600_000);
       SaleAdmin sales = new SaleAdmin(store, rpc, reconciler, admission,
           c.integer(ApiConfig.ADMIN_REOPEN_MAX_PENDING, 1, 10_000_000));
+      int grpcPort = c.integer(ApiConfig.GRPC_PORT, 0, 65535);
+      this.sagas = new OrderSagas(DtmClient.connect(new DtmClientConfig(c.address(ApiConfig.DTM_HOST, ApiConfig.DTM_GRPC_PORT),
+              java.net.URI.create("http://" + c.string(ApiConfig.DTM_HOST) + ":" + c.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535)),
+              Duration.ofMillis(deadlineMs))),
+          c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT), c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT),
+          c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT), c.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT),
+          c.string(ApiConfig.GRPC_ADVERTISED_HOST) + ":" + grpcPort, deadlineMs);
+      this.grpc = grpcPort == 0 ? null : NettyServerBuilder.forAddress(new InetSocketAddress(c.string(ApiConfig.GRPC_HOST), grpcPort))
+          .addService(ServerInterceptors.intercept(new AdmissionSagaService(store, admission, metrics),
+              new DtmServerInterceptor()))
+          .build();
+      // The expiry saga's last step is served by this listener: without it there is no expirer here.
+      this.expirer = grpc != null && c.bool(ApiConfig.EXPIRY_ENABLED)
+          ? new OrderExpirer(rpc, sagas, metrics, c.integer(ApiConfig.EXPIRY_BATCH, 1, 1000),
+              c.integer(ApiConfig.EXPIRY_CONCURRENCY, 1, 256))
+          : null;
+      this.expiryIntervalMs = c.integer(ApiConfig.EXPIRY_INTERVAL_MS, 50, 3_600_000);
+      String callbackHost = "0.0.0.0".equals(c.string(ApiConfig.HTTP_HOST)) ? "127.0.0.1" : c.string(ApiConfig.HTTP_HOST);
+      this.provider = new SimulatedProvider(providerSignature,
+          () -> java.net.URI.create("http://" + callbackHost + ":" + port() + "/api/v1/payments/callback"),
+          c.fraction(ApiConfig.PAYMENT_SIM_SUCCESS), c.integer(ApiConfig.PAYMENT_SIM_DELAY_MS, 0, 600_000));
+      PaymentRoutes payments = new PaymentRoutes(rpc, sagas, provider, providerSignature, metrics,
+          c.integer(ApiConfig.PAYMENT_TOLERANCE_S, 1, 3600), 4096);
       int maxBody = c.integer(ApiConfig.HTTP_MAX_BODY_BYTES, 64, 1 << 20);
       ClientLimiter limiter = new ClientLimiter(c.integer(ApiConfig.CLIENT_RATE, 0, 10_000_000),
           c.integer(ApiConfig.CLIENT_BURST, 0, 10_000_000), c.trustedProxies(),
           c.integer(ApiConfig.CLIENT_MAX_TRACKED, 1, 10_000_000));
       HttpApi api = new HttpApi(admission, store, rpc, tokens, limiter, metrics, new HttpApi.Limits(maxBody,
           c.integer(ApiConfig.ORDER_MAX_QUANTITY, 1, 1000), c.integer(ApiConfig.HTTP_MAX_IN_FLIGHT, 1, 1_000_000),
-          c.integer(ApiConfig.HTTP_BODY_TIMEOUT_MS, 100, 600_000)));
+          c.integer(ApiConfig.HTTP_BODY_TIMEOUT_MS, 100, 600_000)), payments);
       this.adminApi = new AdminApi(admission, store, sales, metrics, adminToken,
           c.integer(ApiConfig.ADMIN_MAX_IDS, 1, 100_000), c.integer(ApiConfig.ADMIN_WAIT_MS, 100, 600_000),
           c.idList(ApiConfig.SALES_DEMO_PRODUCTS));
@@ -143,6 +179,20 @@ public final class ApiServer implements AutoCloseable {
     return token;
   }
 
+  private static ProviderSignature providerSignature(ApiConfig c) {
+    Path file = c.pathOrNull(ApiConfig.PAYMENT_SECRET_FILE);
+    if (file == null) {
+      throw new ConfigException(ApiConfig.PAYMENT_SECRET_FILE + " (env "
+          + String.join(" / ", c.envNames(ApiConfig.PAYMENT_SECRET_FILE)) + ") is required: the payment provider's"
+          + " callback secret");
+    }
+    try {
+      return new ProviderSignature(SecretFiles.readBase64Url(file, "payment provider secret"));
+    } catch (IllegalArgumentException | SecretFiles.SecretException e) {
+      throw new ConfigException(ApiConfig.PAYMENT_SECRET_FILE + ": " + e.getMessage());
+    }
+  }
+
   private static OrderSigning orderSigning(ApiConfig c) {
     Path file = Path.of(c.string(ApiConfig.ORDER_SIGNING_KEYS_FILE));
     try {
@@ -172,6 +222,17 @@ public final class ApiServer implements AutoCloseable {
     if (s.reconcileIntervalMs > 0) {
       s.reconciler.start(s.reconcileIntervalMs);
     }
+    if (s.grpc != null) {
+      try {
+        s.grpc.start();
+      } catch (java.io.IOException e) {
+        s.close();
+        throw new IllegalStateException("cannot listen for gRPC on " + ApiConfig.GRPC_PORT + ": " + e.getMessage(), e);
+      }
+    }
+    if (s.expirer != null) {
+      s.expirer.start(s.expiryIntervalMs);
+    }
     return s;
   }
 
@@ -200,6 +261,11 @@ public final class ApiServer implements AutoCloseable {
     return admission;
   }
 
+  /** The expirer, or null when this instance runs none (tests run passes on demand). */
+  public OrderExpirer expirer() {
+    return expirer;
+  }
+
   /** The metrics. */
   public ApiMetrics metrics() {
     return metrics;
@@ -224,12 +290,20 @@ public final class ApiServer implements AutoCloseable {
   /** Stops taking requests, then closes the reconciler, Kafka, gRPC, the pool and Redis. */
   @Override
   public void close() {
+    if (expirer != null) {
+      expirer.close();
+    }
+    if (grpc != null) {
+      grpc.shutdown();
+    }
+    provider.close();
     undertow.stop();
     adminApi.close();
     reconciler.close();
     publisher.close();
     rpc.close();
     coupons.close();
+    sagas.close();
     redis.shutdown();
   }
 

@@ -5,6 +5,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.seckill.proto.order.GetOrderRequest;
+import io.seckill.proto.order.ListDueOrdersRequest;
 import io.seckill.proto.order.Order;
 import io.seckill.proto.order.OrderRequest;
 import io.seckill.proto.order.OrderServiceGrpc;
@@ -12,6 +13,7 @@ import io.seckill.proto.order.RecordCancellationRequest;
 import io.seckill.proto.product.GetStockRequest;
 import io.seckill.proto.product.ProductServiceGrpc;
 import io.seckill.proto.product.Stock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -69,7 +71,14 @@ public final class GrpcClients implements OrderDirectory, ProductCatalog, AutoCl
 
   private static StoredOrder view(Order o) {
     return new StoredOrder(o.getOrderId(), o.getUserId(), o.getProductId(), o.getQuantity(), o.getCouponId(),
-        o.getAmountCents(), o.getStatus().name(), o.getReason());
+        o.getAmountCents(), o.getStatus().name(), o.getReason(), o.getPayDeadlineMillis());
+  }
+
+  /** Up to {@code limit} CONFIRMED orders past their payment deadline, oldest first. */
+  public List<StoredOrder> dueOrders(int limit) {
+    return OrderServiceGrpc.newBlockingStub(orders).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+        .listDueOrders(ListDueOrdersRequest.newBuilder().setLimit(limit).build())
+        .getOrdersList().stream().map(GrpcClients::view).toList();
   }
 
   @Override

@@ -41,6 +41,7 @@ public final class HttpApi {
   private final ClientLimiter limiter;
   private final ApiMetrics metrics;
   private final Limits limits;
+  private final PaymentRoutes payments;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
@@ -56,6 +57,13 @@ public final class HttpApi {
   /** Routes over the given parts. */
   public HttpApi(AdmissionService admission, AdmissionStore store, OrderDirectory orders, TokenVerifier tokens,
       ClientLimiter limiter, ApiMetrics metrics, Limits limits) {
+    this(admission, store, orders, tokens, limiter, metrics, limits, null);
+  }
+
+  /** Routes over the given parts, with the payment routes when {@code payments} is not null. */
+  HttpApi(AdmissionService admission, AdmissionStore store, OrderDirectory orders, TokenVerifier tokens,
+      ClientLimiter limiter, ApiMetrics metrics, Limits limits, PaymentRoutes payments) {
+    this.payments = payments;
     this.admission = admission;
     this.store = store;
     this.orders = orders;
@@ -67,13 +75,17 @@ public final class HttpApi {
 
   /** The root handler of the buyer port. */
   public HttpHandler handler() {
-    HttpHandler routes = Handlers.routing()
+    io.undertow.server.RoutingHandler routes = Handlers.routing()
         .post("/api/v1/seckill/orders", this::admit)
         .get("/api/v1/orders/{orderId}", new BlockingHandler(timed("order", this::order)))
         .get("/health", new BlockingHandler(timed("health", this::health)))
         .setFallbackHandler(ex -> Answers.error(ex, 404, "NOT_FOUND", "no such route: " + ex.getRequestPath()))
         .setInvalidMethodHandler(ex -> Answers.error(ex, 405, "METHOD_NOT_ALLOWED",
             ex.getRequestMethod() + " not allowed here"));
+    if (payments != null) {
+      routes.post("/api/v1/orders/{orderId}/payment", new BlockingHandler(timed("payment", this::pay)))
+          .post("/api/v1/payments/callback", new BlockingHandler(timed("callback", payments::callback)));
+    }
     return ex -> guard(ex, routes);
   }
 
@@ -279,6 +291,20 @@ public final class HttpApi {
     }
   }
 
+  /** {@code POST /api/v1/orders/{id}/payment}: the buyer starts paying their own order. */
+  private void pay(HttpServerExchange ex) {
+    TokenVerifier.Buyer buyer = buyer(ex);
+    if (buyer == null) {
+      return;
+    }
+    String orderId = param(ex, "orderId");
+    if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
+      Answers.invalidField(ex, "orderId", "orderId must be 1-64 characters of [A-Za-z0-9_-]");
+      return;
+    }
+    payments.start(ex, buyer.userId(), orderId);
+  }
+
   /** {@code GET /api/v1/orders/{id}}: the buyer's own order; anyone else's is 404, like an unknown id. */
   private void order(HttpServerExchange ex) {
     TokenVerifier.Buyer buyer = buyer(ex);
@@ -319,6 +345,9 @@ public final class HttpApi {
       }
       if ("CANCELLED".equals(o.status())) {
         n.put("reason", o.reason());
+      }
+      if (payments != null) {
+        payments.describe(o, n);
       }
       n.put("userId", o.userId());
       n.put("productId", o.productId());

@@ -105,6 +105,7 @@ public final class Reconciler implements AutoCloseable {
       }
       switch (stored.get().status()) {
         case "CONFIRMED":
+        case "PAID":
           if (store.finalizeConfirmed(r.orderId())) {
             metrics.reconciled("confirmed");
           }
@@ -115,6 +116,12 @@ public final class Reconciler implements AutoCloseable {
             admission.clearSoldOut(productId);
             log.info("order {} cancelled ({}): gave back {} slot(s) and user {}'s mark", r.orderId(),
                 stored.get().reason(), r.quantity(), r.userId());
+          }
+          break;
+        case "EXPIRED":
+          if (store.releaseExpired(r.orderId())) {
+            metrics.reconciled("released_expired");
+            admission.clearSoldOut(productId);
           }
           break;
         default:

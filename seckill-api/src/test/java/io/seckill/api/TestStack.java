@@ -103,6 +103,9 @@ final class TestStack {
     all.put(ApiConfig.TOKEN_SECRET_FILE, SECRETS.buyerTokenSecret().toString());
     all.put(ApiConfig.ORDER_SIGNING_KEYS_FILE, SECRETS.orderSigningKeys().toString());
     all.put(ApiConfig.ADMIN_TOKEN_FILE, SECRETS.adminToken().toString());
+    all.put(ApiConfig.PAYMENT_SECRET_FILE, SECRETS.paymentProviderSecret().toString());
+    // The stack's API serves the saga branch and runs the expirer; a test instance does neither.
+    all.put(ApiConfig.GRPC_PORT, "0");
     all.put(ApiConfig.CLIENT_RATE, "0");
     all.put(ApiConfig.KAFKA_TOPIC, TEST_TOPIC);
     all.put(ApiConfig.RECONCILE_INTERVAL_MS, "0");

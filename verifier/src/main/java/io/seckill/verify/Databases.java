@@ -3,6 +3,7 @@ package io.seckill.verify;
 import io.seckill.verify.Snapshot.Coupon;
 import io.seckill.verify.Snapshot.Order;
 import io.seckill.verify.Snapshot.Payment;
+import io.seckill.verify.Snapshot.Refund;
 import io.seckill.verify.Snapshot.Product;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +23,10 @@ import java.util.function.Function;
  * ({@link DtmReader}), never through its storage, so the verifier works on either DTM store.
  */
 public final class Databases implements AutoCloseable {
+  private static final String ORDER_COLUMNS =
+      "SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason, pay_deadline FROM ";
+  private static final String PAYMENT_COLUMNS = "SELECT order_id, user_id, amount_cents, status, provider_txn_id FROM ";
+
   /** IN-lists are sent in chunks of this size, well under the server's placeholder limit. */
   private static final int CHUNK = 500;
 
@@ -63,7 +68,7 @@ public final class Databases implements AutoCloseable {
 
   /** Order rows of the range. */
   public List<Order> orders(ProductRange range) throws SQLException {
-    String sql = "SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason FROM "
+    String sql = ORDER_COLUMNS
         + config.schema("order") + ".orders WHERE product_id BETWEEN ? AND ?";
     try (PreparedStatement ps = connection().prepareStatement(sql)) {
       ps.setLong(1, range.from());
@@ -76,7 +81,7 @@ public final class Databases implements AutoCloseable {
 
   /** Order rows with the given ids, wherever their product is (ids the caller expected to see). */
   public List<Order> ordersById(Collection<String> ids) throws SQLException {
-    String sql = "SELECT order_id, user_id, product_id, quantity, coupon_id, amount_cents, status, reason FROM "
+    String sql = ORDER_COLUMNS
         + config.schema("order") + ".orders WHERE order_id IN ";
     return inChunks(sql, new ArrayList<>(ids), rs -> {
       try {
@@ -90,8 +95,9 @@ public final class Databases implements AutoCloseable {
   private static List<Order> orderRows(ResultSet rs) throws SQLException {
     List<Order> out = new ArrayList<>();
     while (rs.next()) {
+      java.sql.Timestamp deadline = rs.getTimestamp(9);
       out.add(new Order(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getLong(6),
-          rs.getString(7), rs.getString(8)));
+          rs.getString(7), rs.getString(8), deadline == null ? 0 : deadline.getTime()));
     }
     return out;
   }
@@ -137,7 +143,7 @@ public final class Databases implements AutoCloseable {
   /** Every payment (whole-stack runs). */
   public List<Payment> allPayments() throws SQLException {
     try (PreparedStatement ps = connection().prepareStatement(
-        "SELECT order_id, user_id, amount_cents, status FROM " + config.schema("pay") + ".payment");
+        PAYMENT_COLUMNS + config.schema("pay") + ".payment");
         ResultSet rs = ps.executeQuery()) {
       return paymentRows(rs);
     }
@@ -145,7 +151,7 @@ public final class Databases implements AutoCloseable {
 
   /** Payments of {@code orderIds}. */
   public List<Payment> payments(Collection<String> orderIds) throws SQLException {
-    return inChunks("SELECT order_id, user_id, amount_cents, status FROM " + config.schema("pay")
+    return inChunks(PAYMENT_COLUMNS + config.schema("pay")
         + ".payment WHERE order_id IN ", new ArrayList<>(orderIds), rs -> {
           try {
             return paymentRows(rs);
@@ -158,9 +164,43 @@ public final class Databases implements AutoCloseable {
   private static List<Payment> paymentRows(ResultSet rs) throws SQLException {
     List<Payment> out = new ArrayList<>();
     while (rs.next()) {
-      out.add(new Payment(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+      String txn = rs.getString(5);
+      out.add(new Payment(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), txn == null ? "" : txn));
     }
     return out;
+  }
+
+  /** Refunds of {@code orderIds}, or every refund when {@code orderIds} is null (whole-stack runs). */
+  public List<Refund> refunds(Collection<String> orderIds) throws SQLException {
+    String sql = "SELECT provider_txn_id, order_id, amount_cents, reason, status FROM " + config.schema("pay") + ".refund";
+    if (orderIds == null) {
+      try (PreparedStatement ps = connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        return refundRows(rs);
+      }
+    }
+    return inChunks(sql + " WHERE order_id IN ", new ArrayList<>(orderIds), rs -> {
+      try {
+        return refundRows(rs);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static List<Refund> refundRows(ResultSet rs) throws SQLException {
+    List<Refund> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(new Refund(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5)));
+    }
+    return out;
+  }
+
+  /** The database clock, epoch millis (payment deadlines are set by it). */
+  public long nowMillis() throws SQLException {
+    try (PreparedStatement ps = connection().prepareStatement("SELECT NOW(3)"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getTimestamp(1).getTime();
+    }
   }
 
   /** Runs {@code prefix (?, ?, ...)} over {@code values} in chunks and concatenates what {@code read} returns. */

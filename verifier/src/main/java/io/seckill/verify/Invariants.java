@@ -4,6 +4,7 @@ import io.seckill.verify.Snapshot.Admission;
 import io.seckill.verify.Snapshot.Coupon;
 import io.seckill.verify.Snapshot.Order;
 import io.seckill.verify.Snapshot.Payment;
+import io.seckill.verify.Snapshot.Refund;
 import io.seckill.verify.Snapshot.Product;
 import io.seckill.verify.Snapshot.Sale;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class Invariants {
     out.add(noPendingPayment(s, maxIds));
     out.add(frozenZero(s, maxIds));
     out.add(redisPending(s, maxIds));
+    out.add(noOverdue(s, maxIds));
     return out;
   }
 
@@ -59,6 +61,10 @@ public final class Invariants {
     out.add(admissionsAgree(s, maxIds));
     out.add(userMarksAgree(s, maxIds));
     out.add(slotsAgree(s, maxIds));
+    out.add(noOverdue(s, maxIds));
+    out.add(expiredReturned(s, maxIds));
+    out.add(sagasAgree(s, maxIds));
+    out.add(refundsAccounted(s, maxIds));
     return out;
   }
 
@@ -100,7 +106,7 @@ public final class Invariants {
   static Check soldMatchesConfirmed(Snapshot s, int maxIds) {
     Map<Long, Long> confirmed = new TreeMap<>();
     for (Order o : s.orders()) {
-      if (o.confirmed() && s.range().contains(o.productId())) {
+      if (o.holdsStock() && s.range().contains(o.productId())) {
         confirmed.merge(o.productId(), (long) o.quantity(), Long::sum);
       }
     }
@@ -111,13 +117,14 @@ public final class Invariants {
       sold += p.sold();
       long c = confirmed.getOrDefault(p.id(), 0L);
       if (c != p.sold()) {
-        off.add("product " + p.id() + ": sold " + p.sold() + ", CONFIRMED quantity " + c);
+        off.add("product " + p.id() + ": sold " + p.sold() + ", CONFIRMED+PAID quantity " + c);
       }
     }
     confirmed.keySet().stream().filter(id -> !products.containsKey(id))
         .forEach(id -> off.add("product " + id + ": CONFIRMED orders of an unknown product"));
     long total = confirmed.values().stream().mapToLong(Long::longValue).sum();
-    return Check.of("stock.sold-matches-orders", "sold = sum(quantity) of CONFIRMED orders (per product)",
+    return Check.of("stock.sold-matches-orders",
+        "sold = sum(quantity) of CONFIRMED and PAID orders (per product): an EXPIRED order's units are back",
         Long.toString(total), Long.toString(sold), off, maxIds);
   }
 
@@ -131,7 +138,7 @@ public final class Invariants {
     List<String> off = new ArrayList<>();
     int withCoupon = 0;
     for (Order o : s.orders()) {
-      if (!o.confirmed() || o.couponId() == 0) {
+      if (!o.holdsStock() || o.couponId() == 0) {
         continue;
       }
       withCoupon++;
@@ -142,27 +149,31 @@ public final class Invariants {
         off.add(o.orderId() + " (coupon " + c.id() + " " + c.status() + " held by " + c.orderId() + ")");
       }
     }
-    return Check.of("order.confirmed-coupon-used", "a CONFIRMED order's coupon is USED and held by that order",
+    return Check.of("order.confirmed-coupon-used", "a CONFIRMED or PAID order's coupon is USED and held by that order",
         Integer.toString(withCoupon), Integer.toString(withCoupon - off.size()), off, maxIds);
   }
 
   static Check confirmedHasPayment(Snapshot s, int maxIds) {
     Map<String, Payment> payments = byKey(s.payments(), Payment::orderId);
     List<String> off = new ArrayList<>();
+    Map<String, String> wanted = Map.of("CONFIRMED", "AWAITING_PAYMENT", "PAID", "PAID", "EXPIRED", "CLOSED");
     int confirmed = 0;
     for (Order o : s.orders()) {
-      if (!o.confirmed()) {
+      String want = wanted.get(o.status());
+      if (want == null) {
         continue;
       }
       confirmed++;
       Payment p = payments.get(o.orderId());
       if (p == null) {
-        off.add(o.orderId() + " (no payment)");
-      } else if (!"AWAITING_PAYMENT".equals(p.status()) || p.amountCents() != o.amountCents()) {
-        off.add(o.orderId() + " (payment " + p.status() + " " + p.amountCents() + " for " + o.amountCents() + ")");
+        off.add(o.orderId() + " (" + o.status() + ", no payment)");
+      } else if (!want.equals(p.status()) || p.amountCents() != o.amountCents()) {
+        off.add(o.orderId() + " (" + o.status() + ", payment " + p.status() + " " + p.amountCents() + " for "
+            + o.amountCents() + ")");
       }
     }
-    return Check.of("order.confirmed-payment", "a CONFIRMED order has an AWAITING_PAYMENT payment of its amount",
+    return Check.of("order.payment-agrees",
+        "a CONFIRMED order's payment is AWAITING_PAYMENT, a PAID one's PAID, an EXPIRED one's CLOSED, of its amount",
         Integer.toString(confirmed), Integer.toString(confirmed - off.size()), off, maxIds);
   }
 
@@ -170,14 +181,14 @@ public final class Invariants {
     Map<String, Order> orders = byKey(s.orders(), Order::orderId);
     Map<Long, List<String>> confirmedByCoupon = new TreeMap<>();
     for (Order o : s.orders()) {
-      if (o.confirmed() && o.couponId() != 0) {
+      if (o.holdsStock() && o.couponId() != 0) {
         confirmedByCoupon.computeIfAbsent(o.couponId(), k -> new ArrayList<>()).add(o.orderId());
       }
     }
     List<String> off = new ArrayList<>();
     confirmedByCoupon.forEach((coupon, ids) -> {
       if (ids.size() > 1) {
-        off.add("coupon " + coupon + " in CONFIRMED orders " + ids);
+        off.add("coupon " + coupon + " in CONFIRMED/PAID orders " + ids);
       }
     });
     int used = 0;
@@ -192,30 +203,33 @@ public final class Invariants {
         if (s.range().isAll() || c.orderId() == null) {
           off.add("coupon " + c.id() + " USED by missing order " + c.orderId());
         }
-      } else if (!holder.confirmed() || holder.couponId() != c.id()) {
+      } else if (!holder.holdsStock() || holder.couponId() != c.id()) {
         off.add("coupon " + c.id() + " USED by " + holder.orderId() + " (" + holder.status() + ", coupon "
             + holder.couponId() + ")");
       }
     }
-    return Check.of("coupon.used-once", "a coupon is USED by at most one order, and that order is CONFIRMED",
+    return Check.of("coupon.used-once", "a coupon is USED by at most one order, and that order is CONFIRMED or PAID",
         "0 conflicts", off.size() + " conflicts of " + used + " USED", off, maxIds);
   }
 
   static Check paymentHasConfirmedOrder(Snapshot s, int maxIds) {
     Map<String, Order> orders = byKey(s.orders(), Order::orderId);
     List<String> off = new ArrayList<>();
+    Map<String, String> wanted = Map.of("AWAITING_PAYMENT", "CONFIRMED", "PAID", "PAID", "CLOSED", "EXPIRED");
     int awaiting = 0;
     for (Payment p : s.payments()) {
-      if (!"AWAITING_PAYMENT".equals(p.status())) {
+      String want = wanted.get(p.status());
+      if (want == null) {
         continue;
       }
       awaiting++;
       Order o = orders.get(p.orderId());
-      if ((o == null && s.range().isAll()) || (o != null && !o.confirmed())) {
-        off.add(p.orderId() + " (order " + (o == null ? "missing" : o.status()) + ")");
+      if ((o == null && s.range().isAll()) || (o != null && !want.equals(o.status()))) {
+        off.add(p.orderId() + " (payment " + p.status() + ", order " + (o == null ? "missing" : o.status()) + ")");
       }
     }
-    return Check.of("payment.awaiting-has-order", "an AWAITING_PAYMENT payment belongs to a CONFIRMED order",
+    return Check.of("payment.order-agrees",
+        "an AWAITING_PAYMENT payment's order is CONFIRMED, a PAID one's PAID (never EXPIRED), a CLOSED one's EXPIRED",
         "0", Integer.toString(off.size()) + " of " + awaiting, off, maxIds);
   }
 
@@ -249,7 +263,7 @@ public final class Invariants {
 
   static Check dtmOutcomeAgrees(Snapshot s, int maxIds) {
     String name = "dtm.outcome-agrees";
-    String text = "DTM succeed <=> order CONFIRMED; failed <=> CANCELLED";
+    String text = "DTM succeed <=> order committed (CONFIRMED, PAID, EXPIRED); failed <=> CANCELLED";
     if (s.dtmOutcomes() == null) {
       return Check.skipped(name, text, "DTM outcomes not read: not checked");
     }
@@ -258,14 +272,14 @@ public final class Invariants {
     for (Order o : s.orders()) {
       String status = s.dtmOutcomes().get(s.gid(o.orderId()));
       if (status == null) {
-        if (o.confirmed()) {
+        if (o.committed()) {
           compared++;
-          off.add(o.orderId() + " (CONFIRMED, no DTM transaction)");
+          off.add(o.orderId() + " (" + o.status() + ", no DTM transaction)");
         }
         continue;
       }
       compared++;
-      boolean agrees = o.confirmed() ? "succeed".equals(status)
+      boolean agrees = o.committed() ? "succeed".equals(status)
           : "CANCELLED".equals(o.status()) ? "failed".equals(status) : true;
       if (!agrees) {
         off.add(o.orderId() + " (" + o.status() + ", DTM " + status + ")");
@@ -281,18 +295,18 @@ public final class Invariants {
     if (s.dtmOutcomes() != null) {
       s.dtmOutcomes().keySet().forEach(g -> ids.add(s.orderIdOf(g)));
     }
-    s.unfinished().forEach(t -> ids.add(s.orderIdOf(t.gid())));
+    s.unfinished().stream().filter(t -> t.gid().startsWith(s.gidPrefix())).forEach(t -> ids.add(s.orderIdOf(t.gid())));
     Map<String, Order> orders = byKey(s.orders(), Order::orderId);
     List<String> off = new ArrayList<>();
     for (String id : ids) {
       Order o = orders.get(id);
       if (o == null) {
         off.add(id + " (no order row)");
-      } else if (!o.confirmed() && !"CANCELLED".equals(o.status())) {
+      } else if (!o.settled()) {
         off.add(id + " (" + o.status() + ")");
       }
     }
-    return Check.of("request.one-final-state", "every admitted/sent/seen order id ends CONFIRMED or CANCELLED",
+    return Check.of("request.one-final-state", "every admitted/sent/seen order id ends CONFIRMED, PAID, EXPIRED or CANCELLED",
         Integer.toString(ids.size()), Integer.toString(ids.size() - off.size()), off, maxIds);
   }
 
@@ -316,7 +330,8 @@ public final class Invariants {
           off.add(a.orderId() + " (state " + a.state() + ", no order row)");
           continue;
         }
-        boolean stateOk = (a.state() == 'F' && o.confirmed()) || (a.state() == 'C' && "CANCELLED".equals(o.status()));
+        boolean stateOk = (a.state() == 'F' && o.holdsStock()) || (a.state() == 'C' && "CANCELLED".equals(o.status()))
+            || (a.state() == 'E' && "EXPIRED".equals(o.status()));
         boolean sameOrder = o.userId() == a.userId() && o.productId() == a.productId() && o.quantity() == a.quantity()
             && o.couponId() == a.couponId();
         if (!stateOk || !sameOrder) {
@@ -325,7 +340,7 @@ public final class Invariants {
         }
       }
     }
-    return Check.of("redis.admissions-agree", "each admission record is F for a CONFIRMED order, C for a CANCELLED one",
+    return Check.of("redis.admissions-agree", "each admission record is F for a CONFIRMED/PAID order, E (slot released) for an EXPIRED one, C for a CANCELLED one",
         Integer.toString(n), Integer.toString(n - off.size()), off, maxIds);
   }
 
@@ -389,6 +404,117 @@ public final class Invariants {
     String found = held + (bypassed.isEmpty() ? "" : " (" + bypassed.size() + " sale(s) fed outside the API skipped)");
     return Check.of("redis.slots", "per sale: slots taken - released = live orders' quantity", Long.toString(live),
         found, off, maxIds);
+  }
+
+  static Check noOverdue(Snapshot s, int maxIds) {
+    String name = "order.none-overdue";
+    String text = "no order awaits payment past its deadline plus " + s.lifecycle().graceMillis() / 1000 + " s";
+    long now = s.lifecycle().nowMillis();
+    if (now == 0) {
+      return Check.skipped(name, text, "database clock not read: not checked");
+    }
+    List<String> off = new ArrayList<>();
+    int awaiting = 0;
+    for (Order o : s.orders()) {
+      if (!o.confirmed()) {
+        continue;
+      }
+      awaiting++;
+      if (o.payDeadlineMillis() == 0) {
+        off.add(o.orderId() + " (CONFIRMED without a deadline)");
+      } else if (o.payDeadlineMillis() + s.lifecycle().graceMillis() < now) {
+        off.add(o.orderId() + " (" + (now - o.payDeadlineMillis()) / 1000 + " s past its deadline)");
+      }
+    }
+    return Check.of(name, text, "0", off.size() + " of " + awaiting + " awaiting", off, maxIds);
+  }
+
+  static Check expiredReturned(Snapshot s, int maxIds) {
+    Map<Long, Coupon> coupons = byKey(s.coupons(), Coupon::id);
+    List<String> off = new ArrayList<>();
+    int expired = 0;
+    for (Order o : s.orders()) {
+      if (!"EXPIRED".equals(o.status())) {
+        continue;
+      }
+      expired++;
+      if (o.couponId() != 0) {
+        Coupon c = coupons.get(o.couponId());
+        if (c != null && o.orderId().equals(c.orderId())) {
+          off.add(o.orderId() + " (coupon " + c.id() + " still " + c.status() + " by it)");
+        }
+      }
+    }
+    for (Coupon c : s.coupons()) {
+      if ("UNUSED".equals(c.status()) && c.orderId() != null) {
+        off.add("coupon " + c.id() + " UNUSED but names order " + c.orderId());
+      }
+    }
+    return Check.of("order.expired-returned",
+        "an EXPIRED order's coupon is back (stock: see stock.sold-matches-orders; slot: redis.*)",
+        Integer.toString(expired), Integer.toString(expired - off.size()), off, maxIds);
+  }
+
+  static Check sagasAgree(Snapshot s, int maxIds) {
+    String name = "saga.outcomes-agree";
+    String text = "expire-<order> succeed for every EXPIRED order; pay-<txn> succeed for every PAID payment";
+    Map<String, String> sagas = s.lifecycle().sagaOutcomes();
+    if (sagas == null) {
+      return Check.skipped(name, text, "saga outcomes not read: not checked");
+    }
+    List<String> off = new ArrayList<>();
+    int n = 0;
+    for (Order o : s.orders()) {
+      if ("EXPIRED".equals(o.status())) {
+        n++;
+        String st = sagas.get(Snapshot.expiryGid(o.orderId()));
+        if (!"succeed".equals(st)) {
+          off.add(o.orderId() + " (EXPIRED, " + Snapshot.expiryGid(o.orderId()) + " " + st + ")");
+        }
+      }
+    }
+    for (Payment p : s.payments()) {
+      if ("PAID".equals(p.status())) {
+        n++;
+        String gid = Snapshot.paymentGid(p.providerTxnId());
+        if (p.providerTxnId().isEmpty() || !"succeed".equals(sagas.get(gid))) {
+          off.add(p.orderId() + " (PAID by '" + p.providerTxnId() + "', " + gid + " " + sagas.get(gid) + ")");
+        }
+      }
+    }
+    return Check.of(name, text, Integer.toString(n), Integer.toString(n - off.size()), off, maxIds);
+  }
+
+  static Check refundsAccounted(Snapshot s, int maxIds) {
+    Map<String, Order> orders = byKey(s.orders(), Order::orderId);
+    Map<String, Payment> payments = byKey(s.payments(), Payment::orderId);
+    Map<String, String> sagas = s.lifecycle().sagaOutcomes();
+    List<String> off = new ArrayList<>();
+    for (Refund r : s.lifecycle().refunds()) {
+      Order o = orders.get(r.orderId());
+      Payment p = payments.get(r.orderId());
+      if (!"REFUND_PENDING".equals(r.status())) {
+        off.add(r.providerTxnId() + " (refund " + r.status() + ")");
+      }
+      if (p != null && r.providerTxnId().equals(p.providerTxnId())) {
+        off.add(r.providerTxnId() + " (both the payment of " + r.orderId() + " and a refund)");
+      }
+      if ("LATE_PAYMENT".equals(r.reason()) && o != null && !"EXPIRED".equals(o.status())
+          && !"CANCELLED".equals(o.status())) {
+        off.add(r.providerTxnId() + " (LATE_PAYMENT for a " + o.status() + " order)");
+      }
+      if ("DOUBLE_PAYMENT".equals(r.reason()) && p != null && !"PAID".equals(p.status())) {
+        off.add(r.providerTxnId() + " (DOUBLE_PAYMENT for a " + p.status() + " payment)");
+      }
+      String st = sagas == null ? null : sagas.get(Snapshot.paymentGid(r.providerTxnId()));
+      if (sagas != null && !"failed".equals(st)) {
+        off.add(r.providerTxnId() + " (refund, but " + Snapshot.paymentGid(r.providerTxnId()) + " " + st + ")");
+      }
+    }
+    int n = s.lifecycle().refunds().size();
+    return Check.of("payment.refunds-accounted",
+        "every refund is REFUND_PENDING for a payment that lost (late, double, wrong amount) and its pay saga failed",
+        Integer.toString(n), Integer.toString(n - off.size()), off, maxIds);
   }
 
   private static Map<Long, List<Order>> liveOrdersByProduct(Snapshot s) {

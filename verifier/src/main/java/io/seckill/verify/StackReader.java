@@ -108,9 +108,28 @@ public final class StackReader implements AutoCloseable {
         }
       });
     }
+    List<Snapshot.Refund> refunds = db.refunds(range.isAll() ? null : known);
+    // The sagas after the TCC: in flight ones keep the pipeline from being quiet.
+    for (String sagaPrefix : List.of("expire-", "pay-")) {
+      for (GlobalTx t : dtm.unfinished(sagaPrefix)) {
+        if (range.isAll() || sagaPrefix.equals("pay-") || known.contains(t.gid().substring(sagaPrefix.length()))) {
+          unfinished.add(t);
+        }
+      }
+    }
+    Map<String, String> sagas = null;
+    if (outcomes) {
+      Set<String> gids = new LinkedHashSet<>();
+      orders.stream().filter(o -> "EXPIRED".equals(o.status())).forEach(o -> gids.add(Snapshot.expiryGid(o.orderId())));
+      payments.stream().filter(p -> !p.providerTxnId().isEmpty()).forEach(p -> gids.add(Snapshot.paymentGid(p.providerTxnId())));
+      refunds.forEach(r -> gids.add(Snapshot.paymentGid(r.providerTxnId())));
+      sagas = dtm.statuses(gids);
+    }
+    Snapshot.Lifecycle lifecycle = new Snapshot.Lifecycle(refunds, sagas, db.nowMillis(),
+        config.overdueGraceSeconds() * 1000L);
     long lag = kafka.lag();
     return new Snapshot(range, prefix, products, orders, coupons, payments, statuses, unfinished, sales,
-        Set.copyOf(expected), lag);
+        Set.copyOf(expected), lag, lifecycle);
   }
 
   @Override

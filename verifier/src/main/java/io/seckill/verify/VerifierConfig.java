@@ -141,6 +141,14 @@ public final class VerifierConfig {
     return config.integer("wait.poll-ms", 50, 60_000);
   }
 
+  /**
+   * How long past its payment deadline an order may still be CONFIRMED before it counts as overdue:
+   * the expirer's scan interval plus the saga's run, with room for a restart.
+   */
+  public int overdueGraceSeconds() {
+    return config.integer("order.overdue-grace-seconds", 0, 86_400);
+  }
+
   /** How many offending ids a violated invariant names. */
   public int maxIds() {
     return config.integer("report.max-ids", 1, 10_000);

@@ -109,7 +109,7 @@ class InvariantsTest {
         s.dtmOutcomes(), s.unfinished(), s.sales(), s.expectedOrderIds(), 0);
     Map<String, Check> c = checks(s);
     assertEquals(List.of("1-e-1 (coupon 11 FROZEN held by 1-e-1)"), c.get("order.confirmed-coupon-used").offenders());
-    assertEquals(List.of("1-e-2 (payment AWAITING_PAYMENT 999 for 1000)"), c.get("order.confirmed-payment").offenders());
+    assertEquals(List.of("1-e-2 (CONFIRMED, payment AWAITING_PAYMENT 999 for 1000)"), c.get("order.payment-agrees").offenders());
     assertFalse(c.get("coupon.none-frozen").ok());
   }
 
@@ -120,7 +120,7 @@ class InvariantsTest {
       l.set(1, new Order(o.orderId(), o.userId(), o.productId(), o.quantity(), 11, o.amountCents(), o.status(), ""));
       return l;
     });
-    assertTrue(checks(twice).get("coupon.used-once").offenders().get(0).startsWith("coupon 11 in CONFIRMED orders"));
+    assertTrue(checks(twice).get("coupon.used-once").offenders().get(0).startsWith("coupon 11 in CONFIRMED/PAID orders"));
     Snapshot s = healthy();
     Snapshot byCancelled = new Snapshot(s.range(), s.gidPrefix(), s.products(), s.orders(),
         List.of(new Coupon(11, 101, "USED", "1-e-1"), new Coupon(12, 103, "USED", "1-e-3")), s.payments(),
@@ -137,7 +137,7 @@ class InvariantsTest {
             new Payment("1-e-3", 103, 800, "AWAITING_PAYMENT")),
         s.dtmOutcomes(), s.unfinished(), s.sales(), s.expectedOrderIds(), 0);
     Map<String, Check> c = checks(s);
-    assertEquals(List.of("1-e-3 (order CANCELLED)"), c.get("payment.awaiting-has-order").offenders());
+    assertEquals(List.of("1-e-3 (payment AWAITING_PAYMENT, order CANCELLED)"), c.get("payment.order-agrees").offenders());
     assertEquals(List.of("1-e-1"), c.get("payment.none-pending").offenders());
   }
 

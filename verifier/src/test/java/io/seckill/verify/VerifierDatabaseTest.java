@@ -251,8 +251,8 @@ class VerifierDatabaseTest {
     sql("UPDATE seckill_coupon.coupon SET status = 'UNUSED', order_id = NULL WHERE id = ?", C1);
     sql("UPDATE seckill_pay.payment SET status = 'CANCELLED' WHERE order_id = ?", o2);
     Map<String, Check> c = verify(Set.of());
-    assertEquals(Set.of("order.confirmed-coupon-used", "order.confirmed-payment"), violatedOwn(c));
-    assertEquals(List.of(o2 + " (payment CANCELLED 1000 for 1000)"), c.get("order.confirmed-payment").offenders());
+    assertEquals(Set.of("order.confirmed-coupon-used", "order.payment-agrees"), violatedOwn(c));
+    assertEquals(List.of(o2 + " (payment CANCELLED 1000 for 1000)"), c.get("order.payment-agrees").offenders());
   }
 
   @Test
@@ -260,7 +260,7 @@ class VerifierDatabaseTest {
     sql("UPDATE seckill_coupon.coupon SET status = 'USED', order_id = ? WHERE id = ?", o3, C2);
     sql("UPDATE seckill_pay.payment SET status = 'AWAITING_PAYMENT' WHERE order_id = ?", o3);
     Map<String, Check> c = verify(Set.of());
-    assertEquals(Set.of("coupon.used-once", "payment.awaiting-has-order"), violatedOwn(c));
+    assertEquals(Set.of("coupon.used-once", "payment.order-agrees"), violatedOwn(c));
   }
 
   @Test
