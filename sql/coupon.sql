@@ -2,8 +2,9 @@
 CREATE DATABASE IF NOT EXISTS seckill_coupon DEFAULT CHARACTER SET utf8mb4;
 USE seckill_coupon;
 
--- status: UNUSED -> FROZEN (Try) -> USED (Confirm) | back to UNUSED (Cancel).
--- order_id is the order holding the coupon while FROZEN or USED.
+-- status: UNUSED -> FROZEN (Try) -> USED (Confirm) | back to UNUSED (Cancel); USED -> UNUSED again
+-- when its order expires (expiry saga). order_id is the order holding the coupon while FROZEN or
+-- USED, NULL while UNUSED.
 CREATE TABLE IF NOT EXISTS coupon (
   id             BIGINT      NOT NULL,
   user_id        BIGINT      NOT NULL,

@@ -3,7 +3,8 @@ CREATE DATABASE IF NOT EXISTS seckill_product DEFAULT CHARACTER SET utf8mb4;
 USE seckill_product;
 
 -- initial_stock = available + frozen + sold at all times; every change moves units between
--- the three counters in one UPDATE.
+-- the three counters in one UPDATE: available -> frozen (Try) -> sold (Confirm) | back to available
+-- (Cancel); sold -> available again when the order expires (expiry saga).
 CREATE TABLE IF NOT EXISTS product (
   id            BIGINT       NOT NULL,
   name          VARCHAR(128) NOT NULL,

@@ -29,9 +29,10 @@ public interface CouponLedger {
 
   /**
    * Expiry saga step (after the payment was CLOSED): USED by the order -> UNUSED, no order, so its
-   * owner can use it again. Idempotency key: (gid, branch id), and the row: a coupon the order no
-   * longer holds (already restored) is a success. A coupon that does not exist, or is FROZEN by the
-   * order, is an IllegalStateException (DTM retries; this step never refuses).
+   * owner can use it again. Idempotency key: (gid, branch id), and the row: a coupon already UNUSED
+   * with no order (and the request's user's) is a success. Anything else (missing, FROZEN, held by
+   * another order) is an IllegalStateException (DTM retries; this step never refuses). Only a saga
+   * action: any other op is an IllegalArgumentException (the step has no compensation).
    */
   BarrierOutcome restore(BranchContext branch, CouponRequest request) throws Exception;
 

@@ -70,16 +70,21 @@ public final class SqlCouponLedger implements CouponLedger {
 
   @Override
   public BarrierOutcome restore(BranchContext branch, CouponRequest request) throws Exception {
+    Requests.sagaAction(branch);
     validate(request);
     return barrier.call(sessions, branch, s -> {
       CouponMapper coupons = s.getMapper(CouponMapper.class);
       if (coupons.restore(request.getCouponId(), request.getOrderId()) == 1) {
         return;
       }
+      // Already given back (UNUSED, no order, the buyer's): done. Anything else, including a coupon
+      // another order now holds, is not what this expiry can explain: retried and logged, never refused.
       CouponRow row = coupons.find(request.getCouponId());
-      if (row == null || (request.getOrderId().equals(row.orderId()) && !"USED".equals(row.status()))) {
-        throw new IllegalStateException("restore: coupon " + request.getCouponId() + " is "
-            + (row == null ? "missing" : row.status() + " by order " + row.orderId()));
+      if (row == null || !"UNUSED".equals(row.status()) || row.orderId() != null
+          || row.userId() != request.getUserId()) {
+        throw new IllegalStateException("restore: coupon " + request.getCouponId() + " of order "
+            + request.getOrderId() + " is " + (row == null ? "missing"
+            : row.status() + " (order " + row.orderId() + ", user " + row.userId() + ")"));
       }
     });
   }

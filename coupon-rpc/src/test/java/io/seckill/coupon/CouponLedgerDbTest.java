@@ -128,15 +128,37 @@ class CouponLedgerDbTest {
     assertEquals("UNUSED", row(COUPON + 5).status());
     assertEquals(null, row(COUPON + 5).orderId());
     assertEquals(BarrierOutcome.DUPLICATE, ledger.restore(Branches.context(expiry, "04", BranchOp.ACTION), r));
-    // The owner uses it again on a new order; a late replay under another gid leaves that order alone.
+    // Past the barrier (another gid) an UNUSED coupon without an order is already restored: a success.
+    assertEquals(BarrierOutcome.EXECUTED, ledger.restore(Branches.context(expiry + "-b", "04", BranchOp.ACTION), r));
+    assertEquals("UNUSED", row(COUPON + 5).status());
+    // ...but not another buyer's coupon.
+    assertThrows(IllegalStateException.class, () -> ledger.restore(Branches.context(expiry + "-u", "04",
+        BranchOp.ACTION), request(GID_PREFIX + "o5", USER + 1, COUPON + 5)));
+    // The owner uses it again on a new order; a late replay of the old expiry does not touch it and is
+    // retried, not refused: nothing this expiry did explains a coupon another order holds.
     CouponRequest next = request(GID_PREFIX + "o6", USER, COUPON + 5);
     ledger.freeze(Branches.context(GID_PREFIX + "tcc-o6", BranchOp.TRY), next);
-    assertEquals(BarrierOutcome.EXECUTED, ledger.restore(Branches.context(expiry + "-b", "04", BranchOp.ACTION), r));
-    assertEquals("FROZEN", row(COUPON + 5).status());
-    assertEquals(GID_PREFIX + "o6", row(COUPON + 5).orderId());
-    // Restoring the coupon of an order that only froze it is a bug: retried, never refused.
     assertThrows(IllegalStateException.class,
-        () -> ledger.restore(Branches.context(GID_PREFIX + "expire-o6", "04", BranchOp.ACTION), next));
+        () -> ledger.restore(Branches.context(expiry + "-c", "04", BranchOp.ACTION), r));
+    ledger.use(Branches.context(GID_PREFIX + "tcc-o6", BranchOp.CONFIRM), next);
+    assertThrows(IllegalStateException.class,
+        () -> ledger.restore(Branches.context(expiry + "-d", "04", BranchOp.ACTION), r));
+    assertEquals("USED", row(COUPON + 5).status());
+    assertEquals(GID_PREFIX + "o6", row(COUPON + 5).orderId());
+    assertEquals(Map.of(), db.barrier(expiry + "-d"));
+    // A compensate would give it back while order o6 holds it: refused before the barrier.
+    assertThrows(IllegalArgumentException.class,
+        () -> ledger.restore(Branches.context(GID_PREFIX + "expire-o6", "04", BranchOp.COMPENSATE), next));
+    assertEquals("USED", row(COUPON + 5).status());
+    assertEquals(Map.of(), db.barrier(GID_PREFIX + "expire-o6"));
+    ledger.restore(Branches.context(GID_PREFIX + "expire-o6", "04", BranchOp.ACTION), next);
+    assertEquals("UNUSED", row(COUPON + 5).status());
+    // Restoring the coupon of an order that only froze it is a bug: retried, never refused.
+    CouponRequest frozen = request(GID_PREFIX + "o8", USER, COUPON + 5);
+    ledger.freeze(Branches.context(GID_PREFIX + "tcc-o8", BranchOp.TRY), frozen);
+    assertThrows(IllegalStateException.class,
+        () -> ledger.restore(Branches.context(GID_PREFIX + "expire-o8", "04", BranchOp.ACTION), frozen));
+    assertEquals("FROZEN", row(COUPON + 5).status());
     assertThrows(IllegalStateException.class,
         () -> ledger.restore(Branches.context(GID_PREFIX + "expire-none", "04", BranchOp.ACTION),
             request(GID_PREFIX + "o7", USER, COUPON + 9)));

@@ -47,7 +47,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     });
   }
 
-  /** Not a TCC branch: no dtm-* metadata; a confirmed order answers FAILED_PRECONDITION. */
+  /** Not a TCC branch: no dtm-* metadata; a CONFIRMED, PAID or EXPIRED order answers FAILED_PRECONDITION. */
   @Override
   public void recordCancellation(RecordCancellationRequest request, StreamObserver<Order> reply) {
     Replies.read(reply, () -> toProto(orders.recordCancellation(request.getOrder(), request.getReason())));

@@ -54,8 +54,12 @@ public interface OrderMapper {
   @Select("SELECT status FROM orders WHERE order_id = #{orderId} FOR UPDATE")
   String lockStatus(@Param("orderId") String orderId);
 
-  /** CONFIRMED orders whose deadline has passed by the database clock, oldest deadline first. */
-  @Select(ROW + " WHERE status = 'CONFIRMED' AND pay_deadline <= NOW(3) ORDER BY pay_deadline LIMIT #{limit}")
+  /**
+   * CONFIRMED orders whose deadline has passed by the database clock, oldest deadline first (ties by
+   * order_id, which is the order of idx_orders_due, so the scan stops after {@code limit} rows).
+   */
+  @Select(ROW + " WHERE status = 'CONFIRMED' AND pay_deadline <= NOW(3) ORDER BY pay_deadline, order_id"
+      + " LIMIT #{limit}")
   List<OrderRow> due(@Param("limit") int limit);
 
   /** order_id and status of the given orders that exist (a primary-key lookup per id). */

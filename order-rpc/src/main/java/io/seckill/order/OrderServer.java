@@ -1,5 +1,6 @@
 package io.seckill.order;
 
+import io.seckill.runtime.ServiceConfig;
 import io.seckill.runtime.ServiceMain;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +17,16 @@ public final class OrderServer {
   public static void main(String[] args) {
     ServiceMain.run("order-rpc", "SECKILL_ORDER", List.of(OrderMapper.class),
         (db, config) -> {
-          SqlOrders orders = new SqlOrders(db.sessions(),
-              config.duration(PAYMENT_DEADLINE, Duration.ofSeconds(1), Duration.ofDays(7)));
+          SqlOrders orders = new SqlOrders(db.sessions(), paymentDeadline(config));
           return List.of(new OrderGrpcService(orders), new OrderSagaService(orders));
         });
+  }
+
+  /**
+   * The {@link #PAYMENT_DEADLINE} setting (env SECKILL_ORDER_PAYMENT_DEADLINE), 1 s .. 7 days; a
+   * missing or bad value throws ConfigException naming the key, which stops start-up.
+   */
+  public static Duration paymentDeadline(ServiceConfig config) {
+    return config.duration(PAYMENT_DEADLINE, Duration.ofSeconds(1), Duration.ofDays(7));
   }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Orders as a TCC resource. Each branch operation is idempotent on the DTM key (gid, branch id, op)
  * through the barrier; order_id is the primary key besides, and at most one order per (user, product)
- * is live (TRYING or CONFIRMED).
+ * is live (TRYING, CONFIRMED or PAID; an EXPIRED or CANCELLED one is not).
  */
 public interface Orders {
 
@@ -44,7 +44,8 @@ public interface Orders {
   /**
    * Expiry saga step (after the payment was CLOSED): CONFIRMED -> EXPIRED. Idempotency key: (gid,
    * branch id), and the status (EXPIRED stays EXPIRED). Any other status is an IllegalStateException
-   * (DTM retries; the saga's pivot has decided, so this step never refuses).
+   * (DTM retries; the saga's pivot has decided, so this step never refuses). Only a saga action:
+   * any other op is an IllegalArgumentException (the step has no compensation).
    */
   BarrierOutcome expire(BranchContext branch, OrderRequest request) throws Exception;
 

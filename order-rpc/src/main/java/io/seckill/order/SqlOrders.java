@@ -74,12 +74,14 @@ public final class SqlOrders implements Orders {
 
   @Override
   public BarrierOutcome expire(BranchContext branch, OrderRequest request) throws Exception {
+    Requests.sagaAction(branch);
     validate(request);
     return barrier.call(sessions, branch, s -> after(s, request, "EXPIRED"));
   }
 
   @Override
   public BarrierOutcome markPaid(BranchContext branch, OrderRequest request) throws Exception {
+    Requests.sagaAction(branch);
     validate(request);
     return barrier.call(sessions, branch, s -> after(s, request, "PAID"));
   }

@@ -54,6 +54,9 @@ class OrderGrpcServiceTest {
 
     @Override
     public Optional<OrderRow> order(String orderId) {
+      if ("p".equals(orderId)) {
+        return Optional.of(new OrderRow("p", 1, 2, 1, 0, 10, "PAID", "", 1_700_000_000_123L));
+      }
       return "o".equals(orderId) ? Optional.of(new OrderRow("o", 1, 2, 1, 0, 10, "TRYING", "", null)) : Optional.empty();
     }
 
@@ -74,7 +77,10 @@ class OrderGrpcServiceTest {
 
     @Override
     public java.util.Map<String, String> statuses(java.util.List<String> orderIds) {
-      return orderIds.contains("o") ? java.util.Map.of("o", "CONFIRMED") : java.util.Map.of();
+      java.util.Map<String, String> all = java.util.Map.of("o", "CONFIRMED", "p", "PAID", "e", "EXPIRED");
+      java.util.Map<String, String> out = new java.util.HashMap<>();
+      orderIds.stream().filter(all::containsKey).forEach(id -> out.put(id, all.get(id)));
+      return out;
     }
   }
 
@@ -98,13 +104,17 @@ class OrderGrpcServiceTest {
       assertEquals(Status.Code.FAILED_PRECONDITION, confirmed.getStatus().getCode());
 
       assertEquals(OrderStatus.TRYING, plain.getOrder(GetOrderRequest.newBuilder().setOrderId("o").build()).getStatus());
+      assertEquals(0, plain.getOrder(GetOrderRequest.newBuilder().setOrderId("o").build()).getPayDeadlineMillis());
+      Order paid = plain.getOrder(GetOrderRequest.newBuilder().setOrderId("p").build());
+      assertEquals(OrderStatus.PAID, paid.getStatus());
+      assertEquals(1_700_000_000_123L, paid.getPayDeadlineMillis());
       assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
           () -> plain.getOrder(GetOrderRequest.newBuilder().setOrderId("x").build())).getStatus().getCode());
 
       // The batched read leaves out orders without a row.
-      assertEquals(java.util.Map.of("o", OrderStatus.CONFIRMED), plain.getOrderStatuses(
-          io.seckill.proto.order.GetOrderStatusesRequest.newBuilder().addOrderIds("o").addOrderIds("x").build())
-          .getStatusesMap());
+      assertEquals(java.util.Map.of("o", OrderStatus.CONFIRMED, "p", OrderStatus.PAID, "e", OrderStatus.EXPIRED),
+          plain.getOrderStatuses(io.seckill.proto.order.GetOrderStatusesRequest.newBuilder().addOrderIds("o")
+              .addOrderIds("p").addOrderIds("e").addOrderIds("x").build()).getStatusesMap());
 
       Order due = plain.listDueOrders(ListDueOrdersRequest.newBuilder().setLimit(10).build()).getOrders(0);
       assertEquals("d", due.getOrderId());
@@ -118,6 +128,10 @@ class OrderGrpcServiceTest {
       OrderSagaGrpc.OrderSagaBlockingStub plain = OrderSagaGrpc.newBlockingStub(server.channel());
       assertEquals(Status.Code.INVALID_ARGUMENT,
           assertThrows(StatusRuntimeException.class, () -> plain.markPaid(REQUEST)).getStatus().getCode());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.expire(REQUEST)).getStatus().getCode());
+      assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+          () -> plain.withInterceptors(Branches.headers("expire-o", BranchOp.TRY)).expire(REQUEST)).getStatus().getCode());
       plain.withInterceptors(Branches.headers("pay-t", BranchOp.ACTION)).markPaid(REQUEST);
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
           () -> plain.withInterceptors(Branches.headers("expire-o", BranchOp.ACTION)).expire(REQUEST));

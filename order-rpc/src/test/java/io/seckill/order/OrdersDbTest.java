@@ -221,4 +221,60 @@ class OrdersDbTest {
         () -> orders.recordCancellation(p, "LATE")).reason());
     assertEquals("", row(p).reason());
   }
+
+  @Test
+  void dueListsOldestDeadlineFirstTiesByOrderIdAndStopsAtTheLimit() throws Exception {
+    // Deadlines long past, so these lead the list whatever else the shared database holds.
+    java.util.List<OrderRequest> confirmed = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      confirmed.add(confirmedOrder(USER + 20 + i, orders));
+    }
+    String[] deadlines = {"1971-01-01 00:00:03.000", "1971-01-01 00:00:01.000", "1971-01-01 00:00:02.000",
+        "1971-01-01 00:00:02.000"};
+    for (int i = 0; i < 4; i++) {
+      db.update("UPDATE orders SET pay_deadline = ? WHERE order_id = ?", deadlines[i], confirmed.get(i).getOrderId());
+    }
+    OrderRequest expired = confirmedOrder(USER + 24, orders);
+    orders.expire(Branches.context(PREFIX + "expire-" + expired.getOrderId(), "02", BranchOp.ACTION), expired);
+    db.update("UPDATE orders SET pay_deadline = '1970-06-01 00:00:00' WHERE order_id = ?", expired.getOrderId());
+
+    String tieFirst = confirmed.get(2).getOrderId().compareTo(confirmed.get(3).getOrderId()) < 0
+        ? confirmed.get(2).getOrderId() : confirmed.get(3).getOrderId();
+    String tieSecond = tieFirst.equals(confirmed.get(2).getOrderId())
+        ? confirmed.get(3).getOrderId() : confirmed.get(2).getOrderId();
+    java.util.List<String> expected = java.util.List.of(confirmed.get(1).getOrderId(), tieFirst, tieSecond,
+        confirmed.get(0).getOrderId());
+    assertEquals(expected.subList(0, 2), orders.due(2).stream().map(OrderRow::orderId).toList());
+    java.util.List<OrderRow> all = orders.due(Orders.MAX_DUE_BATCH);
+    assertEquals(expected, all.subList(0, 4).stream().map(OrderRow::orderId).toList());
+    assertTrue(all.stream().noneMatch(r -> r.orderId().equals(expired.getOrderId())), "only CONFIRMED orders");
+    assertEquals(1_000L, all.get(1).payDeadlineMillis() - all.get(0).payDeadlineMillis(), "deadlines in epoch millis");
+    assertEquals(1, orders.due(1).size());
+  }
+
+  @Test
+  void anExpiredOrderRefusesACancellationAndStaysExpired() throws Exception {
+    OrderRequest o = confirmedOrder(USER + 30, orders);
+    orders.expire(Branches.context(PREFIX + "expire-" + o.getOrderId(), "02", BranchOp.ACTION), o);
+    assertEquals("ORDER_CONFIRMED", assertThrows(BusinessRefusal.class,
+        () -> orders.recordCancellation(o, "LATE")).reason());
+    assertEquals("EXPIRED", row(o).status());
+    assertEquals("", row(o).reason());
+    assertEquals(Map.of(o.getOrderId(), "EXPIRED"), orders.statuses(java.util.List.of(o.getOrderId())));
+  }
+
+  @Test
+  void sagaStepsAreActionsOnlyAndACompensateWritesNothing() throws Exception {
+    OrderRequest o = confirmedOrder(USER + 31, orders);
+    String expiry = PREFIX + "expire-" + o.getOrderId();
+    assertThrows(IllegalArgumentException.class,
+        () -> orders.expire(Branches.context(expiry, "02", BranchOp.COMPENSATE), o));
+    assertThrows(IllegalArgumentException.class,
+        () -> orders.markPaid(Branches.context(PREFIX + "pay-c", "02", BranchOp.COMPENSATE), o));
+    assertEquals(Map.of(), db.barrier(expiry));
+    assertEquals("CONFIRMED", row(o).status());
+    assertThrows(IllegalArgumentException.class, () -> orders.expire(Branches.context(expiry, "02", BranchOp.ACTION),
+        o.toBuilder().setQuantity(0).build()));
+    assertEquals(Map.of(), db.barrier(expiry));
+  }
 }

@@ -32,7 +32,8 @@ public interface Payments {
   /**
    * Expiry pivot (saga action): AWAITING_PAYMENT -> CLOSED. Idempotency key: (gid, branch id), and
    * the status (a CLOSED payment stays closed). Throws BusinessRefusal PAYMENT_PAID when the buyer
-   * paid first, which ends the expiry saga before any other step.
+   * paid first, which ends the expiry saga before any other step. Only a saga action: any other op
+   * is an IllegalArgumentException (the step has no compensation).
    */
   BarrierOutcome close(BranchContext branch, PayRequest request) throws Exception;
 

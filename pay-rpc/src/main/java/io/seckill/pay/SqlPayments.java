@@ -66,6 +66,7 @@ public final class SqlPayments implements Payments {
 
   @Override
   public BarrierOutcome close(BranchContext branch, PayRequest request) throws Exception {
+    Requests.sagaAction(branch);
     validate(request);
     return barrier.call(sessions, branch, s -> {
       PaymentMapper payments = s.getMapper(PaymentMapper.class);
@@ -84,6 +85,7 @@ public final class SqlPayments implements Payments {
 
   @Override
   public BarrierOutcome settle(BranchContext branch, SettleRequest request) throws Exception {
+    Requests.sagaAction(branch);
     Requests.orderId(request.getOrderId());
     String txn = providerTxnId(request.getProviderTxnId());
     Requests.positive("amount_cents", request.getAmountCents());
@@ -113,8 +115,10 @@ public final class SqlPayments implements Payments {
       });
     } catch (BusinessRefusal refusal) {
       // The barrier transaction rolled back with the refusal; the refund must outlive it.
-      try (SqlSession s = sessions.openSession(true)) {
+      // If this fails, its error (not the refusal) answers, so DTM retries Settle and it is written then.
+      try (SqlSession s = sessions.openSession(false)) {
         s.getMapper(PaymentMapper.class).refund(txn, request.getOrderId(), request.getAmountCents(), lost[0]);
+        s.commit(true);
       }
       throw refusal;
     }

@@ -93,6 +93,8 @@ class PayGrpcServiceTest {
       PaySagaGrpc.PaySagaBlockingStub plain = PaySagaGrpc.newBlockingStub(server.channel());
       assertEquals(Status.Code.INVALID_ARGUMENT,
           assertThrows(StatusRuntimeException.class, () -> plain.close(close)).getStatus().getCode());
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> plain.settle(settle)).getStatus().getCode());
       assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
           () -> plain.withInterceptors(Branches.headers("g", BranchOp.TRY)).settle(settle)).getStatus().getCode());
       StatusRuntimeException paid = assertThrows(StatusRuntimeException.class,

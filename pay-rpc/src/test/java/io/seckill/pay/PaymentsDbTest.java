@@ -154,6 +154,10 @@ class PaymentsDbTest {
     assertEquals("PAID", status(r));
     assertEquals(txn, payments.payment(r.getOrderId()).orElseThrow().providerTxnId());
     assertEquals(BarrierOutcome.DUPLICATE, payments.settle(Branches.context(gid, BranchOp.ACTION), settle(r, txn)));
+    // The same provider transaction again past the barrier (another gid): PAID by it already, a success.
+    assertEquals(BarrierOutcome.EXECUTED, payments.settle(Branches.context(gid + "-again", BranchOp.ACTION),
+        settle(r, txn)));
+    assertEquals(List.of(), payments.refunds(r.getOrderId()));
 
     // A second payment of the paid order: DOUBLE_PAYMENT, refunded once however often it is retried.
     String txn2 = "t2-" + r.getOrderId().substring(PREFIX.length());
@@ -171,7 +175,10 @@ class PaymentsDbTest {
     assertEquals("LATE_PAYMENT", assertThrows(BusinessRefusal.class,
         () -> payments.settle(Branches.context(PREFIX + "pay-" + late, BranchOp.ACTION), settle(expired, late))).reason());
     assertEquals("CLOSED", status(expired));
-    assertEquals("LATE_PAYMENT", payments.refunds(expired.getOrderId()).get(0).reason());
+    assertEquals(List.of(new RefundRow(late, expired.getOrderId(), 900, "LATE_PAYMENT", "REFUND_PENDING")),
+        payments.refunds(expired.getOrderId()));
+    assertEquals(null, payments.payment(expired.getOrderId()).orElseThrow().providerTxnId());
+    assertEquals(Map.of(), db.barrier(PREFIX + "pay-" + late), "the refused action left no barrier row");
 
     // The wrong amount never pays.
     PayRequest other = awaiting(900);
@@ -180,6 +187,8 @@ class PaymentsDbTest {
     assertEquals("AMOUNT_MISMATCH", assertThrows(BusinessRefusal.class,
         () -> payments.settle(Branches.context(PREFIX + "pay-t4", BranchOp.ACTION), wrong)).reason());
     assertEquals("AWAITING_PAYMENT", status(other));
+    assertEquals("AMOUNT_MISMATCH", payments.refunds(other.getOrderId()).get(0).reason());
+    assertEquals(899, payments.refunds(other.getOrderId()).get(0).amountCents(), "the amount the provider took");
     assertThrows(IllegalArgumentException.class, () -> payments.settle(Branches.context(PREFIX + "pay-bad",
         BranchOp.ACTION), settle(other, "has space")));
   }
@@ -194,13 +203,24 @@ class PaymentsDbTest {
     Map<String, String> closeResult = new ConcurrentHashMap<>();
     Map<String, String> settleResult = new ConcurrentHashMap<>();
     List<Future<?>> futures = new ArrayList<>();
+    java.util.Random random = new java.util.Random();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
     for (PayRequest r : orders) {
       String txn = "race-" + r.getOrderId().substring(PREFIX.length());
-      futures.add(pool.submit(() -> closeResult.put(r.getOrderId(),
-          outcome(() -> payments.close(Branches.context(PREFIX + "expire-" + r.getOrderId(), BranchOp.ACTION), r)))));
-      futures.add(pool.submit(() -> settleResult.put(r.getOrderId(),
-          outcome(() -> payments.settle(Branches.context(PREFIX + "pay-" + txn, BranchOp.ACTION), settle(r, txn))))));
+      Runnable close = () -> closeResult.put(r.getOrderId(), outcome(() -> {
+        start.await();
+        return payments.close(Branches.context(PREFIX + "expire-" + r.getOrderId(), BranchOp.ACTION), r);
+      }));
+      Runnable pay = () -> settleResult.put(r.getOrderId(), outcome(() -> {
+        start.await();
+        return payments.settle(Branches.context(PREFIX + "pay-" + txn, BranchOp.ACTION), settle(r, txn));
+      }));
+      // Either may be first in the queue, so both outcomes occur.
+      boolean closeFirst = random.nextBoolean();
+      futures.add(pool.submit(closeFirst ? close : pay));
+      futures.add(pool.submit(closeFirst ? pay : close));
     }
+    start.countDown();
     for (Future<?> f : futures) {
       f.get();
     }
@@ -218,9 +238,11 @@ class PaymentsDbTest {
       } else {
         assertEquals("CLOSED", row.status());
         assertEquals(List.of("ok", "LATE_PAYMENT"), List.of(c, st), r.getOrderId());
-        assertEquals(1, refunds.size());
+        assertEquals(List.of(new RefundRow("race-" + r.getOrderId().substring(PREFIX.length()), r.getOrderId(),
+            r.getAmountCents(), "LATE_PAYMENT", "REFUND_PENDING")), refunds);
       }
     }
+    assertTrue(paid > 0 && paid < orders.size(), "both pivots won somewhere: " + paid + " paid");
     System.out.println("[race] " + paid + " of " + orders.size() + " paid first");
   }
 
@@ -237,5 +259,17 @@ class PaymentsDbTest {
     } catch (Exception e) {
       return e.toString();
     }
+  }
+
+  @Test
+  void thePivotsAreActionsOnlyAndACompensateWritesNothing() throws Exception {
+    PayRequest r = awaiting(300);
+    String gid = PREFIX + "expire-" + r.getOrderId();
+    assertThrows(IllegalArgumentException.class, () -> payments.close(Branches.context(gid, BranchOp.COMPENSATE), r));
+    assertThrows(IllegalArgumentException.class, () -> payments.settle(
+        Branches.context(PREFIX + "pay-c", BranchOp.COMPENSATE), settle(r, "c-" + r.getOrderId().substring(PREFIX.length()))));
+    assertEquals(Map.of(), db.barrier(gid));
+    assertEquals("AWAITING_PAYMENT", status(r));
+    assertEquals(List.of(), payments.refunds(r.getOrderId()));
   }
 }

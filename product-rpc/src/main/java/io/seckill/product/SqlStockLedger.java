@@ -66,6 +66,7 @@ public final class SqlStockLedger implements StockLedger {
 
   @Override
   public BarrierOutcome unsell(BranchContext branch, StockRequest request) throws Exception {
+    Requests.sagaAction(branch);
     validate(request);
     return barrier.call(sessions, branch, s -> {
       if (s.getMapper(ProductMapper.class).unsell(request.getProductId(), request.getQuantity()) == 0) {

@@ -30,7 +30,8 @@ public interface StockLedger {
   /**
    * Expiry saga step (after the payment was CLOSED): sold -= quantity, available += quantity, so the
    * unit can be sold again. Idempotency key: (gid, branch id); the expiry's gid is the order's. Too few
-   * sold units is an IllegalStateException (DTM retries; this step never refuses).
+   * sold units is an IllegalStateException (DTM retries; this step never refuses). Only a saga
+   * action: a compensate is an IllegalArgumentException (it would give the units back twice).
    */
   BarrierOutcome unsell(BranchContext branch, StockRequest request) throws Exception;
 

@@ -219,5 +219,12 @@ class StockLedgerDbTest {
     assertThrows(IllegalStateException.class,
         () -> ledger.unsell(Branches.context(expiry + "-x", "03", BranchOp.ACTION), r));
     assertEquals(List.of(10L, 0L, 0L), counters(PRODUCT + 5));
+    // A compensate would give the units back again: refused before the barrier, nothing written.
+    ledger.freeze(Branches.context(tcc + "-2", BranchOp.TRY), r);
+    ledger.sell(Branches.context(tcc + "-2", BranchOp.CONFIRM), r);
+    assertThrows(IllegalArgumentException.class,
+        () -> ledger.unsell(Branches.context(expiry + "-c", "03", BranchOp.COMPENSATE), r));
+    assertEquals(List.of(7L, 0L, 3L), counters(PRODUCT + 5));
+    assertEquals(Map.of(), db.barrier(expiry + "-c"));
   }
 }

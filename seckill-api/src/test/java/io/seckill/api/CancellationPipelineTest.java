@@ -65,7 +65,7 @@ class CancellationPipelineTest {
         String confirmed = JSON.readTree(again.body()).get("orderId").asText();
         orderIds.add(confirmed);
         JsonNode second = waitForFinal(port, buyer, confirmed);
-        assertEquals("CONFIRMED", second.get("status").asText(), second.toString());
+        assertEquals("AWAITING_PAYMENT", second.get("status").asText(), second.toString());
         assertEquals(1000, second.get("amountCents").asLong());
         waitUntil(() -> server.store().record(confirmed).orElseThrow().state() == 'F', "the admission is final");
         assertEquals(0, server.store().sale(product).orElseThrow().left());
@@ -93,7 +93,7 @@ class CancellationPipelineTest {
       if (g.statusCode() == 200) {
         last = JSON.readTree(g.body());
         String s = last.get("status").asText();
-        if (s.equals("CONFIRMED") || s.equals("CANCELLED")) {
+        if (s.equals("AWAITING_PAYMENT") || s.equals("CANCELLED")) {
           return last;
         }
       }

@@ -108,14 +108,14 @@ class FloodTest {
             states.put(e.getValue(),
                 g.statusCode() == 200 ? JSON.readTree(g.body()).get("status").asText() : "HTTP" + g.statusCode());
           }
-          if (states.values().stream().allMatch(s -> s.equals("CONFIRMED") || s.equals("CANCELLED"))) {
+          if (states.values().stream().allMatch(s -> s.equals("AWAITING_PAYMENT") || s.equals("CANCELLED"))) {
             break;
           }
           Thread.sleep(1_000);
         }
         Map<String, Integer> histogram = new TreeMap<>();
         states.values().forEach(s -> histogram.merge(s, 1, Integer::sum));
-        assertEquals(Map.of("CONFIRMED", STOCK), histogram, "final order states");
+        assertEquals(Map.of("AWAITING_PAYMENT", STOCK), histogram, "final order states");
 
         try (PreparedStatement ps = db.prepareStatement(
             "SELECT available, frozen, sold FROM seckill_product.product WHERE id = ?")) {

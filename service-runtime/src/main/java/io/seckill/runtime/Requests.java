@@ -1,5 +1,7 @@
 package io.seckill.runtime;
 
+import io.seckill.dtm.BranchOp;
+import io.seckill.dtm.branch.BranchContext;
 import java.util.regex.Pattern;
 
 /**
@@ -38,5 +40,17 @@ public final class Requests {
       throw new IllegalArgumentException(field + " must not be negative, got " + value);
     }
     return value;
+  }
+
+  /**
+   * {@code branch} when it is a saga action. The saga steps of the branch services have no
+   * compensation (DTM never calls an empty compensation), so a compensate sent to one is misrouted:
+   * running the step's work again as a compensation would repeat it (a second stock release).
+   */
+  public static BranchContext sagaAction(BranchContext branch) {
+    if (branch.op() != BranchOp.ACTION) {
+      throw new IllegalArgumentException("op " + branch.op().wire() + " is not action: this saga step has no compensation");
+    }
+    return branch;
   }
 }

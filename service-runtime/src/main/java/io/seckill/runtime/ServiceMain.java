@@ -44,7 +44,9 @@ public final class ServiceMain {
       server = BranchServer.start(BranchServer.tcpBuilder(config), config, database,
           assembly.services(database, config));
     } catch (ConfigException e) {
-      database.close();
+      if (database != null) {
+        database.close();
+      }
       log.error("{} not started: {}", name, e.getMessage());
       System.exit(2);
       return;

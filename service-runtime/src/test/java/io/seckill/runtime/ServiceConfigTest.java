@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,21 @@ class ServiceConfigTest {
     ServiceConfig c = ServiceConfig.of(file(), "SECKILL_PRODUCT", Map.of("SECKILL_PRODUCT_GRPC_PORT", "1234"))
         .with(Map.of("grpc.port", "0"));
     assertEquals(0, c.integer("grpc.port", 0, 65535));
+  }
+
+  @Test
+  void durationsAreIso8601WithinTheirRangeAndABadOneNamesItsKey() {
+    Properties p = file();
+    p.setProperty("x.wait", "PT15M");
+    Duration min = Duration.ofSeconds(1);
+    Duration max = Duration.ofDays(7);
+    assertEquals(Duration.ofMinutes(15), ServiceConfig.of(p, "SECKILL_X", Map.of()).duration("x.wait", min, max));
+    assertEquals(Duration.ofSeconds(20),
+        ServiceConfig.of(p, "SECKILL_X", Map.of("SECKILL_X_WAIT", "PT20S")).duration("x.wait", min, max));
+    for (String bad : new String[] {"15m", "PT0.5S", "P8D", "-PT1M", ""}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ServiceConfig.of(p, "SECKILL_X", Map.of("SECKILL_X_WAIT", bad)).duration("x.wait", min, max), bad);
+      assertTrue(e.getMessage().contains("'x.wait'") && e.getMessage().contains("SECKILL_X_WAIT"), e.getMessage());
+    }
   }
 }

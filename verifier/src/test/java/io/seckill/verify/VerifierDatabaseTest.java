@@ -231,7 +231,7 @@ class VerifierDatabaseTest {
     sql("UPDATE seckill_product.product SET available = 6, frozen = 0, sold = 4 WHERE id = ?", P);
     Map<String, Check> c = verify(Set.of());
     assertEquals(Set.of("stock.sold-matches-orders"), violatedOwn(c));
-    assertEquals(List.of("product " + P + ": sold 4, CONFIRMED quantity 3"), c.get("stock.sold-matches-orders").offenders());
+    assertEquals(List.of("product " + P + ": sold 4, CONFIRMED+PAID quantity 3"), c.get("stock.sold-matches-orders").offenders());
   }
 
   @Test
@@ -252,7 +252,7 @@ class VerifierDatabaseTest {
     sql("UPDATE seckill_pay.payment SET status = 'CANCELLED' WHERE order_id = ?", o2);
     Map<String, Check> c = verify(Set.of());
     assertEquals(Set.of("order.confirmed-coupon-used", "order.payment-agrees"), violatedOwn(c));
-    assertEquals(List.of(o2 + " (payment CANCELLED 1000 for 1000)"), c.get("order.payment-agrees").offenders());
+    assertEquals(List.of(o2 + " (CONFIRMED, payment CANCELLED 1000 for 1000)"), c.get("order.payment-agrees").offenders());
   }
 
   @Test
