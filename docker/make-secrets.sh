@@ -10,6 +10,7 @@
 #   admin.token         the API's operator token (admin port, 127.0.0.1:8081 on the host)
 #   buyer-token.key     the HS256 key of buyer tokens (the API verifies, your token minter signs)
 #   order-signing.keys  the HMAC keyring of order messages (API signs, consumer verifies)
+#   payment-provider.key the HMAC secret of payment-provider callbacks (provider signs, API verifies)
 #
 # The directory is 0700 and db.env 0600. The three files mounted as compose secrets are 0644: compose
 # (without swarm) bind-mounts them as they are, and the services run as uid 10001 in their containers;
@@ -41,6 +42,7 @@ done
 
 put admin.token 644 "$(random_b64url 24)"
 put buyer-token.key 644 "$(random_b64url 32)"
+put payment-provider.key 644 "$(random_b64url 32)"
 put order-signing.keys 644 "k1 $(random_b64url 32)
 "
 echo "docker/secrets/ is ready: docker compose --env-file docker/secrets/db.env up --build -d"
