@@ -10,7 +10,8 @@ import io.seckill.runtime.Requests;
 /**
  * The last step of an expiry saga, served by the API because it owns Redis admission: the expired
  * order's slots go back to its sale and its buyer's mark is cleared, once per order (admission state
- * F -> E), so the unit can be sold again while the sale is open.
+ * F, or a still-pending A/Q, -> E), so the unit can be sold again while the sale is open. A call
+ * without DTM's branch metadata never gets here (DtmServerInterceptor answers INVALID_ARGUMENT).
  */
 public final class AdmissionSagaService extends AdmissionSagaGrpc.AdmissionSagaImplBase {
   private final AdmissionStore store;
@@ -29,8 +30,9 @@ public final class AdmissionSagaService extends AdmissionSagaGrpc.AdmissionSagaI
     Replies.branch(reply, branch -> {
       Requests.orderId(request.getOrderId());
       if (store.expireFinal(request.getOrderId())) {
-        metrics.lifecycle("slot_released");
-        admission.clearSoldOut(request.getProductId());
+        metrics.slotReleased();
+        // The sale may have units again: the in-process "sold out" answer must not hide them.
+        admission.clearSoldOut(AdmissionStore.productOf(request.getOrderId()));
       }
     });
   }

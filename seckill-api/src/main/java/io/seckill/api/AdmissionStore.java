@@ -34,7 +34,7 @@ import org.redisson.client.protocol.ScoredEntry;
  * loadedAt), {@code seckill:users:{p}} (userId -> orderId of the live admission),
  * {@code seckill:pending:{p}} (orderIds not yet final, scored by admit time),
  * {@code seckill:adm:{p}} (orderId -> userId:quantity:couponId:admittedAtMillis),
- * {@code seckill:state:{p}} (orderId -> A|Q|F|C), {@code seckill:rate:{p}:u} (rate counter);
+ * {@code seckill:state:{p}} (orderId -> A|Q|F|C|E), {@code seckill:rate:{p}:u} (rate counter);
  * and {@code seckill:sales}, the set of products that ever had a sale.
  */
 public final class AdmissionStore {
@@ -164,9 +164,11 @@ public final class AdmissionStore {
   }
 
   /**
-   * Gives the slots and the buyer's mark of an EXPIRED order whose admission was final (F) back to its
-   * sale, and marks it E. Idempotency key: the orderId (F -> E happens once); an order Redis never
-   * admitted, or one still pending, is left alone. True when this call released.
+   * Gives the slots and the buyer's mark of an EXPIRED order back to its sale and marks its admission
+   * E: a final admission (F, its order was CONFIRMED), or one still pending (the reconciler had not
+   * settled it; the pending-set gate it shares with the reconciler makes that once too). Idempotency
+   * key: the orderId (-> E happens once); an order Redis never admitted is left alone. True when this
+   * call released.
    */
   public boolean expireFinal(String orderId) {
     long productId;
@@ -177,7 +179,7 @@ public final class AdmissionStore {
     }
     String p = tag(productId);
     Long r = eval("expire", RScript.ReturnType.INTEGER,
-        List.of(saleKey(p), usersKey(p), admKey(p), stateKey(p)), orderId);
+        List.of(saleKey(p), usersKey(p), admKey(p), stateKey(p), pendingKey(p)), orderId);
     return r != null && r == 1L;
   }
 

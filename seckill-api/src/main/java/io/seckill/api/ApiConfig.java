@@ -431,6 +431,11 @@ public final class ApiConfig {
           + String.join(" / ", envNames(ADMIN_TOKEN)) + "); " + ADMIN_ALLOW_NO_TOKEN + "=true opens the admin"
           + " routes to anyone who reaches the admin port (development only)");
     }
+    if (pathOrNull(PAYMENT_SECRET_FILE) == null) {
+      throw new ConfigException(RESOURCE + ": no payment provider secret: set " + PAYMENT_SECRET_FILE + " (env "
+          + String.join(" / ", envNames(PAYMENT_SECRET_FILE)) + "), a base64url file of at least 32 bytes that"
+          + " provider callbacks are signed with");
+    }
     // Publishing waits for the ack past Kafka's own deadline, so a send never ends "unknown".
     if (integer(KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) <= integer(KAFKA_LINGER_MS, 0, 1000)) {
       throw bad(KAFKA_DELIVERY_TIMEOUT_MS, find(KAFKA_DELIVERY_TIMEOUT_MS).orElse(""),

@@ -20,7 +20,11 @@ public final class ApiMetrics {
   private final Counter admissions;
   private final Counter reconciled;
   private final Counter admin;
-  private final Counter lifecycle;
+  private final Counter paymentsStarted;
+  private final Counter callbacks;
+  private final Counter expiries;
+  private final Counter refunds;
+  private final Counter slotsReleased;
   private final Histogram latency;
   // The labelled points, looked up once per label value instead of on every request.
   private final Map<String, CounterDataPoint> admissionPoints = new ConcurrentHashMap<>();
@@ -42,10 +46,21 @@ public final class ApiMetrics {
     admin = Counter.builder().name("seckill_api_admin_calls_total")
         .help("Calls on the admin listener by result (authorized, unauthorized)")
         .labelNames("result").register(registry);
-    lifecycle = Counter.builder().name("seckill_api_order_lifecycle_total")
-        .help("After the TCC, by event: payment_started, callback_<PAID|REFUND_PENDING|PROCESSING|FAILED|"
-            + "BAD_SIGNATURE|SIGNATURE_EXPIRED>, expired, expiry_paid_first, expiry_in_progress, expiry_error, slot_released")
-        .labelNames("event").register(registry);
+    paymentsStarted = Counter.builder().name("seckill_api_payments_started_total")
+        .help("Payments started with the provider (POST /api/v1/orders/{id}/payment answered 202)")
+        .register(registry);
+    callbacks = Counter.builder().name("seckill_api_payment_callbacks_total")
+        .help("Provider callbacks by outcome (PAID, REFUND_PENDING, PROCESSING, FAILED, BAD_SIGNATURE, SIGNATURE_EXPIRED)")
+        .labelNames("outcome").register(registry);
+    expiries = Counter.builder().name("seckill_api_expiries_total")
+        .help("Expiry sagas this instance ran, by outcome (expired, paid_first, in_progress, error)")
+        .labelNames("outcome").register(registry);
+    refunds = Counter.builder().name("seckill_api_refunds_total")
+        .help("Payments that became refunds (late, double or wrong amount), as their callbacks first learned it here")
+        .register(registry);
+    slotsReleased = Counter.builder().name("seckill_api_slots_released_total")
+        .help("Admission slots of expired orders given back to their sale (AdmissionSaga/ReleaseSlot)")
+        .register(registry);
     GaugeWithCallback.builder().name("seckill_api_sold_out_flags")
         .help("Products this process answers 'sold out' for without asking Redis")
         .callback(cb -> cb.call(soldOutFlags.getAsDouble())).register(registry);
@@ -76,14 +91,39 @@ public final class ApiMetrics {
     admin.labelValues(result).inc();
   }
 
-  /** Counts one payment, refund or expiry event. */
-  public void lifecycle(String event) {
-    lifecycle.labelValues(event).inc();
+  /** Counts one payment started with the provider. */
+  public void paymentStarted() {
+    paymentsStarted.inc();
   }
 
-  /** The current count of a lifecycle event (tests read it). */
-  public double lifecycleCount(String event) {
-    return lifecycle.labelValues(event).get();
+  /** Counts one provider callback by its outcome. */
+  public void callback(String outcome) {
+    callbacks.labelValues(outcome).inc();
+  }
+
+  /** The current count of a callback outcome (tests read it). */
+  public double callbackCount(String outcome) {
+    return callbacks.labelValues(outcome).get();
+  }
+
+  /** Counts one expiry saga by its outcome. */
+  public void expiry(String outcome) {
+    expiries.labelValues(outcome).inc();
+  }
+
+  /** Counts one payment that became a refund. */
+  public void refund() {
+    refunds.inc();
+  }
+
+  /** Counts one expired order's slots given back. */
+  public void slotReleased() {
+    slotsReleased.inc();
+  }
+
+  /** How many expired orders' slots were given back (tests read it). */
+  public double slotsReleasedCount() {
+    return slotsReleased.get();
   }
 
   /** Counts one reconciler action. */

@@ -1,7 +1,9 @@
 package io.seckill.api;
 
 import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.seckill.auth.ProviderSignature;
 import io.seckill.dtm.branch.DtmServerInterceptor;
 import io.seckill.dtm.client.DtmClient;
@@ -43,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
   private final OrderExpirer expirer;
   private final long expiryIntervalMs;
   private final io.grpc.Server grpc;
+  private final HealthStatusManager grpcHealth = new HealthStatusManager();
 
   private ApiServer(ApiConfig c, OrderPublisher publisherOverride) {
     // Keys first: a missing or bad key file stops start-up before anything is connected.
@@ -88,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
       this.grpc = grpcPort == 0 ? null : NettyServerBuilder.forAddress(new InetSocketAddress(c.string(ApiConfig.GRPC_HOST), grpcPort))
           .addService(ServerInterceptors.intercept(new AdmissionSagaService(store, admission, metrics),
               new DtmServerInterceptor()))
+          .addService(grpcHealth.getHealthService())
           .build();
       // The expiry saga's last step is served by this listener: without it there is no expirer here.
       this.expirer = grpc != null && c.bool(ApiConfig.EXPIRY_ENABLED)
@@ -229,6 +233,7 @@ public final class ApiServer implements AutoCloseable {
         s.close();
         throw new IllegalStateException("cannot listen for gRPC on " + ApiConfig.GRPC_PORT + ": " + e.getMessage(), e);
       }
+      s.grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     }
     if (s.expirer != null) {
       s.expirer.start(s.expiryIntervalMs);
@@ -259,6 +264,11 @@ public final class ApiServer implements AutoCloseable {
   /** The admission service. */
   public AdmissionService admission() {
     return admission;
+  }
+
+  /** The bound gRPC port of the AdmissionSaga branch, or 0 when this instance serves none. */
+  public int grpcPort() {
+    return grpc == null ? 0 : grpc.getPort();
   }
 
   /** The expirer, or null when this instance runs none (tests run passes on demand). */
@@ -294,6 +304,7 @@ public final class ApiServer implements AutoCloseable {
       expirer.close();
     }
     if (grpc != null) {
+      grpcHealth.enterTerminalState();
       grpc.shutdown();
     }
     provider.close();

@@ -25,6 +25,7 @@ public final class OrderExpirer implements AutoCloseable {
   private final OrderSagas sagas;
   private final ApiMetrics metrics;
   private final int batch;
+  private final int maxInFlight;
   private final ExecutorService workers;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService timer;
@@ -35,6 +36,8 @@ public final class OrderExpirer implements AutoCloseable {
     this.sagas = sagas;
     this.metrics = metrics;
     this.batch = batch;
+    // Running plus waiting for a worker: a slow DTM makes passes skip work instead of piling it up.
+    this.maxInFlight = Math.max(batch, concurrency);
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(concurrency, r -> {
       Thread t = new Thread(r, "expirer-" + n.incrementAndGet());
@@ -62,11 +65,20 @@ public final class OrderExpirer implements AutoCloseable {
     }
   }
 
-  /** One pass: hands each due order not already being expired here to a worker; returns how many. */
+  /**
+   * One pass: hands each due order not already being expired here to a worker, while fewer than
+   * {@code max(batch, concurrency)} are in flight; returns how many it handed over.
+   */
   public int runOnce() {
+    if (inFlight.size() >= maxInFlight) {
+      return 0;
+    }
     List<StoredOrder> due = orders.dueOrders(batch);
     int started = 0;
     for (StoredOrder o : due) {
+      if (inFlight.size() >= maxInFlight) {
+        break;
+      }
       if (!inFlight.add(o.orderId())) {
         continue;
       }
@@ -74,10 +86,10 @@ public final class OrderExpirer implements AutoCloseable {
       workers.execute(() -> {
         try {
           OrderSagas.Outcome outcome = sagas.expire(o);
-          metrics.lifecycle(switch (outcome) {
+          metrics.expiry(switch (outcome) {
             case DONE -> "expired";
-            case REFUSED -> "expiry_paid_first";
-            case RUNNING -> "expiry_in_progress";
+            case REFUSED -> "paid_first";
+            case RUNNING -> "in_progress";
           });
           if (outcome == OrderSagas.Outcome.DONE) {
             log.debug("order {} expired", o.orderId());
@@ -85,7 +97,7 @@ public final class OrderExpirer implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-          metrics.lifecycle("expiry_error");
+          metrics.expiry("error");
           log.warn("expiry of {} failed, the next pass retries: {}", o.orderId(), e.toString());
         } finally {
           inFlight.remove(o.orderId());

@@ -1,28 +1,30 @@
 package io.seckill.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seckill.api.OrderDirectory.StoredOrder;
 import io.seckill.auth.ProviderSignature;
 import io.seckill.proto.pay.Payment;
+import io.seckill.proto.pay.PaymentStatus;
 import io.seckill.proto.pay.Refund;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Paying, on the buyer port (worker threads: every step is a blocking call). The buyer starts a
  * payment with the provider; the provider's signed callback settles it through the payment saga.
  */
 final class PaymentRoutes {
-  private static final Pattern TXN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Set<String> CALLBACK_FIELDS = Set.of("providerTxnId", "orderId", "amountCents", "status");
+  private static final Logger log = LoggerFactory.getLogger(PaymentRoutes.class);
 
   private final GrpcClients orders;
   private final OrderSagas sagas;
@@ -31,6 +33,9 @@ final class PaymentRoutes {
   private final ApiMetrics metrics;
   private final long toleranceSeconds;
   private final int maxBodyBytes;
+  // The final outcome per provider transaction: a replayed callback is answered without DTM.
+  private final Cache<String, String> settled = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterWrite(Duration.ofHours(1)).build();
 
   PaymentRoutes(GrpcClients orders, OrderSagas sagas, PaymentProvider provider, ProviderSignature signature,
       ApiMetrics metrics, long toleranceSeconds, int maxBodyBytes) {
@@ -43,7 +48,11 @@ final class PaymentRoutes {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** {@code POST /api/v1/orders/{id}/payment} for the buyer {@code userId}: 202 with the provider's id. */
+  /**
+   * {@code POST /api/v1/orders/{id}/payment} for the buyer {@code userId}: 202 with the provider's id;
+   * 404 for an unknown order or another buyer's; 409 ORDER_NOT_PAYABLE naming the status unless the
+   * order is CONFIRMED before its deadline and its payment AWAITING_PAYMENT.
+   */
   void start(HttpServerExchange ex, long userId, String orderId) {
     Optional<StoredOrder> stored = orders.find(orderId);
     if (stored.isEmpty() || stored.get().userId() != userId) {
@@ -51,16 +60,30 @@ final class PaymentRoutes {
       return;
     }
     StoredOrder o = stored.get();
-    Optional<Payment> p = sagas.payment(orderId);
-    boolean payable = "CONFIRMED".equals(o.status()) && o.payDeadlineMillis() > System.currentTimeMillis()
-        && p.isPresent() && p.get().getStatus() == io.seckill.proto.pay.PaymentStatus.AWAITING_PAYMENT;
-    if (!payable) {
-      String status = "CONFIRMED".equals(o.status()) ? "past its payment deadline" : o.status();
-      Answers.refusal(ex, 409, "ORDER_NOT_PAYABLE", "order " + orderId + " cannot be paid: " + status, 0);
+    String why = null;
+    if (!"CONFIRMED".equals(o.status())) {
+      why = "it is " + buyerStatus(o.status());
+    } else if (o.payDeadlineMillis() <= System.currentTimeMillis()) {
+      why = "its payment deadline " + Instant.ofEpochMilli(o.payDeadlineMillis()) + " has passed";
+    } else {
+      Optional<Payment> p = sagas.payment(orderId);
+      if (p.isEmpty()) {
+        why = "it has no payment record";
+      } else if (p.get().getStatus() != PaymentStatus.AWAITING_PAYMENT) {
+        why = "its payment is " + p.get().getStatus().name();
+      }
+    }
+    if (why != null) {
+      ObjectNode n = Answers.JSON.createObjectNode();
+      n.put("error", "ORDER_NOT_PAYABLE");
+      n.put("reason", "ORDER_NOT_PAYABLE");
+      n.put("status", buyerStatus(o.status()));
+      n.put("message", "order " + orderId + " cannot be paid: " + why);
+      Answers.send(ex, 409, n);
       return;
     }
     String txn = provider.start(orderId, o.amountCents());
-    metrics.lifecycle("payment_started");
+    metrics.paymentStarted();
     ObjectNode n = Answers.JSON.createObjectNode();
     n.put("orderId", orderId);
     n.put("paymentId", txn);
@@ -68,8 +91,30 @@ final class PaymentRoutes {
     Answers.send(ex, 202, n);
   }
 
-  /** {@code POST /api/v1/payments/callback}: the provider's signed result. */
+  /** An order status as buyers see it: TRYING is still QUEUED, CONFIRMED is AWAITING_PAYMENT. */
+  private static String buyerStatus(String status) {
+    return switch (status) {
+      case "TRYING" -> "QUEUED";
+      case "CONFIRMED" -> "AWAITING_PAYMENT";
+      default -> status;
+    };
+  }
+
+  /**
+   * {@code POST /api/v1/payments/callback}: the provider's signed result. The signature is checked
+   * over the raw bytes before the body is parsed; a SUCCEEDED result runs the payment saga (its gid
+   * is the provider transaction, so a replay does the work once) and answers what the payment row
+   * says; when DTM or a service cannot answer, 503 makes the provider deliver again.
+   */
   void callback(HttpServerExchange ex) throws IOException {
+    if (!hasJsonType(ex)) {
+      Answers.error(ex, 415, "UNSUPPORTED_MEDIA_TYPE", "send the callback as Content-Type: application/json");
+      return;
+    }
+    if (ex.getRequestContentLength() > maxBodyBytes) {
+      Answers.error(ex, 413, "TOO_LARGE", "a callback is at most " + maxBodyBytes + " bytes");
+      return;
+    }
     ex.startBlocking();
     byte[] body;
     try (InputStream in = ex.getInputStream()) {
@@ -83,81 +128,70 @@ final class PaymentRoutes {
         Instant.now().getEpochSecond(), toleranceSeconds);
     if (v != ProviderSignature.Verdict.VALID) {
       String reason = v == ProviderSignature.Verdict.EXPIRED ? "SIGNATURE_EXPIRED" : "BAD_SIGNATURE";
-      metrics.lifecycle("callback_" + reason);
+      metrics.callback(reason);
       Answers.refusal(ex, 401, reason, v == ProviderSignature.Verdict.EXPIRED
-          ? "the signature is older or newer than " + toleranceSeconds + " s"
+          ? "the signed time is more than " + toleranceSeconds + " s from now"
           : "missing, malformed or wrong " + ProviderSignature.HEADER, 0);
       return;
     }
-    JsonNode n;
+    PaymentCallback c;
     try {
-      n = Answers.JSON.readTree(body);
-    } catch (IOException e) {
-      Answers.invalidField(ex, "body", "body is not valid JSON");
+      c = PaymentCallback.parse(body);
+    } catch (AdmissionRequest.InvalidField e) {
+      Answers.invalidField(ex, e.field(), e.getMessage());
       return;
     }
-    if (n == null || !n.isObject()) {
-      Answers.invalidField(ex, "body", "body must be a JSON object");
-      return;
-    }
-    for (var it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!CALLBACK_FIELDS.contains(f)) {
-        Answers.invalidField(ex, f, "unknown field '" + f + "'");
+    String outcome = c.succeeded() ? settled.getIfPresent(c.providerTxnId()) : null;
+    if (outcome == null) {
+      Optional<StoredOrder> o = orders.find(c.orderId());
+      if (o.isEmpty()) {
+        Answers.error(ex, 404, "NOT_FOUND", "no order " + c.orderId());
         return;
       }
-    }
-    String txn = n.path("providerTxnId").asText("");
-    String orderId = n.path("orderId").asText("");
-    String status = n.path("status").asText("");
-    if (!TXN.matcher(txn).matches()) {
-      Answers.invalidField(ex, "providerTxnId", "providerTxnId must be 1-64 characters of [A-Za-z0-9_-]");
-      return;
-    }
-    if (!TXN.matcher(orderId).matches()) {
-      Answers.invalidField(ex, "orderId", "orderId must be 1-64 characters of [A-Za-z0-9_-]");
-      return;
-    }
-    if (!n.path("amountCents").canConvertToLong() || !n.path("amountCents").isIntegralNumber()
-        || n.path("amountCents").asLong() < 1) {
-      Answers.invalidField(ex, "amountCents", "amountCents must be a positive whole number");
-      return;
-    }
-    if (!status.equals("SUCCEEDED") && !status.equals("FAILED")) {
-      Answers.invalidField(ex, "status", "status must be SUCCEEDED or FAILED");
-      return;
-    }
-    Optional<StoredOrder> o = orders.find(orderId);
-    if (o.isEmpty()) {
-      Answers.error(ex, 404, "NOT_FOUND", "no order " + orderId);
-      return;
-    }
-    String outcome;
-    if (status.equals("FAILED")) {
-      outcome = "FAILED";
-    } else {
-      OrderSagas.Outcome r;
-      try {
-        r = sagas.pay(o.get(), txn, n.path("amountCents").asLong());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        Answers.unavailable(ex);
-        return;
+      if (!c.succeeded()) {
+        // The buyer was not charged: nothing changes, and the order may be paid again.
+        outcome = "FAILED";
+      } else {
+        try {
+          outcome = settle(o.get(), c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          Answers.unavailable(ex);
+          return;
+        } catch (RuntimeException e) {
+          log.warn("payment {} of order {} not settled yet, the provider delivers again: {}", c.providerTxnId(),
+              c.orderId(), e.toString());
+          Answers.unavailable(ex);
+          return;
+        }
       }
-      outcome = outcome(orderId, txn, r);
     }
-    metrics.lifecycle("callback_" + outcome);
+    metrics.callback(outcome);
     ObjectNode a = Answers.JSON.createObjectNode();
-    a.put("providerTxnId", txn);
-    a.put("orderId", orderId);
+    a.put("providerTxnId", c.providerTxnId());
+    a.put("orderId", c.orderId());
     a.put("outcome", outcome);
     Answers.send(ex, 200, a);
   }
 
-  /** What the payment row says now about {@code txn}: PAID, REFUND_PENDING or PROCESSING. */
-  private String outcome(String orderId, String txn, OrderSagas.Outcome saga) {
-    Payment p = sagas.payment(orderId).orElse(null);
-    if (p != null && txn.equals(p.getProviderTxnId()) && saga == OrderSagas.Outcome.DONE) {
+  /** Runs the payment saga of {@code c} and answers what the payment row says now about its transaction. */
+  private String settle(StoredOrder o, PaymentCallback c) throws InterruptedException {
+    OrderSagas.Outcome saga = sagas.pay(o, c.providerTxnId(), c.amountCents());
+    Payment p = sagas.payment(o.orderId()).orElse(null);
+    String outcome = outcome(p, c.providerTxnId(), saga);
+    if (!outcome.equals("PROCESSING") && settled.asMap().putIfAbsent(c.providerTxnId(), outcome) == null
+        && outcome.equals("REFUND_PENDING")) {
+      metrics.refund();
+    }
+    return outcome;
+  }
+
+  /**
+   * What a payment row says about {@code txn}: PAID when it paid the order (later steps never refuse,
+   * so DTM finishes the order's side), REFUND_PENDING when it became a refund, else PROCESSING.
+   */
+  static String outcome(Payment p, String txn, OrderSagas.Outcome saga) {
+    if (p != null && p.getStatus() == PaymentStatus.PAID && txn.equals(p.getProviderTxnId())) {
       return "PAID";
     }
     if (p != null && p.getRefundsList().stream().anyMatch(r -> txn.equals(r.getProviderTxnId()))) {
@@ -166,15 +200,18 @@ final class PaymentRoutes {
     return "PROCESSING";
   }
 
-  /** Adds the payment facts of {@code o} to an order answer: deadline, status for a buyer, refunds. */
+  /**
+   * Adds the payment facts of {@code o} to an order answer: CONFIRMED is AWAITING_PAYMENT with its
+   * {@code payDeadline}; an EXPIRED order whose payment has a refund is REFUND_PENDING; every refund
+   * (a late, double or wrong-amount payment) is listed under {@code refunds}, whatever the status.
+   */
   void describe(StoredOrder o, ObjectNode n) {
+    if ("TRYING".equals(o.status())) {
+      return;
+    }
     if ("CONFIRMED".equals(o.status())) {
       n.put("status", "AWAITING_PAYMENT");
       n.put("payDeadline", Instant.ofEpochMilli(o.payDeadlineMillis()).toString());
-      return;
-    }
-    if (!"PAID".equals(o.status()) && !"EXPIRED".equals(o.status())) {
-      return;
     }
     Payment p = sagas.payment(o.orderId()).orElse(null);
     if (p == null || p.getRefundsCount() == 0) {

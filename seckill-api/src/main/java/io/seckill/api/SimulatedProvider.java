@@ -20,11 +20,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The local stack's payment provider, inside the API: after {@code delayMs} it calls the callback URL
  * over real HTTP with a signed result (SUCCEEDED with probability {@code successRate}, else FAILED),
- * and like a real provider it resends until it gets a 200, backing off, for a few minutes.
+ * and like a real provider it resends a delivery that failed or was not answered 2xx, backing off
+ * (0.5 s doubling to 30 s), up to {@value #MAX_ATTEMPTS} attempts in all. Each attempt is signed
+ * anew, so a late retry is not refused as expired.
  */
 public final class SimulatedProvider implements PaymentProvider {
   private static final Logger log = LoggerFactory.getLogger(SimulatedProvider.class);
-  private static final int MAX_ATTEMPTS = 12;
+  /** Deliveries of one callback before the provider gives up. */
+  static final int MAX_ATTEMPTS = 12;
 
   private final ProviderSignature signature;
   private final java.util.function.Supplier<URI> callback;
@@ -47,11 +50,17 @@ public final class SimulatedProvider implements PaymentProvider {
     this.delayMs = delayMs;
   }
 
-  @Override
-  public String start(String orderId, long amountCents) {
+  /** A new provider transaction id: {@code sim-} and 128 bits from SecureRandom as 32 lowercase hex digits. */
+  String newTxnId() {
     byte[] id = new byte[16];
     random.nextBytes(id);
-    String txn = "sim-" + HexFormat.of().formatHex(id);
+    return "sim-" + HexFormat.of().formatHex(id);
+  }
+
+  /** Returns a new transaction id at once; the signed callback follows after the delay. */
+  @Override
+  public String start(String orderId, long amountCents) {
+    String txn = newTxnId();
     boolean ok = ThreadLocalRandom.current().nextDouble() < successRate;
     String body = "{\"providerTxnId\":\"" + txn + "\",\"orderId\":\"" + orderId + "\",\"amountCents\":" + amountCents
         + ",\"status\":\"" + (ok ? "SUCCEEDED" : "FAILED") + "\"}";
@@ -70,7 +79,7 @@ public final class SimulatedProvider implements PaymentProvider {
     } catch (Exception e) {
       status = -1;
     }
-    if (status == 200) {
+    if (status >= 200 && status < 300) {
       return;
     }
     if (attempt >= MAX_ATTEMPTS) {
@@ -81,6 +90,7 @@ public final class SimulatedProvider implements PaymentProvider {
     timer.schedule(() -> deliver(txn, body, attempt + 1), backoff, TimeUnit.MILLISECONDS);
   }
 
+  /** Stops delivering: callbacks not yet delivered are dropped (the API is shutting down). */
   @Override
   public void close() {
     timer.shutdownNow();

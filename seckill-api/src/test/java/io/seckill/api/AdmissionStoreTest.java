@@ -112,6 +112,64 @@ class AdmissionStoreTest {
   }
 
   @Test
+  void anExpiredConfirmedOrderGivesItsSlotAndMarkBackOnce() {
+    Admission a = admit(1, 2);
+    store.markQueued(a.orderId());
+    assertTrue(store.finalizeConfirmed(a.orderId()));
+    assertEquals(1, store.sale(product).orElseThrow().left());
+    assertEquals(Outcome.ALREADY, admit(1, 1).outcome());
+
+    assertTrue(store.expireFinal(a.orderId()), "state F: the first call releases");
+    assertEquals('E', store.record(a.orderId()).orElseThrow().state());
+    assertEquals(3, store.sale(product).orElseThrow().left(), "both units are back");
+    assertFalse(store.expireFinal(a.orderId()), "a second call (a retry, another instance) is a no-op");
+    assertFalse(store.releaseExpired(a.orderId()), "nor does the reconciler release it again");
+    assertFalse(store.releaseCancelled(a.orderId()));
+    assertEquals(3, store.sale(product).orElseThrow().left());
+    assertEquals(Outcome.ADMITTED, admit(1, 1).outcome(), "the buyer's mark came back");
+  }
+
+  @Test
+  void expiryLeavesAnotherOrdersMarkAndUnknownOrdersAlone() {
+    Admission a = admit(1, 1);
+    assertTrue(store.finalizeConfirmed(a.orderId()));
+    assertFalse(store.expireFinal(product + "-" + "0".repeat(32)), "never admitted here: fed straight to Kafka");
+    assertFalse(store.expireFinal("not-minted-here"));
+    assertFalse(store.expireFinal("x"));
+    assertTrue(store.expireFinal(a.orderId()));
+    Admission again = admit(1, 1);
+    assertEquals(Outcome.ADMITTED, again.outcome());
+    // A stale retry of the first expiry must not clear the buyer's new mark.
+    assertFalse(store.expireFinal(a.orderId()));
+    assertEquals(Outcome.ALREADY, admit(1, 1).outcome());
+    assertEquals(2, store.sale(product).orElseThrow().left());
+  }
+
+  @Test
+  void anExpiryBeforeTheReconcilerSettledReleasesThroughThePendingGate() {
+    Admission a = admit(1, 1);
+    store.markQueued(a.orderId());
+    assertTrue(store.expireFinal(a.orderId()), "a pending admission of an EXPIRED order is released too");
+    assertEquals('E', store.record(a.orderId()).orElseThrow().state());
+    assertEquals(3, store.sale(product).orElseThrow().left());
+    assertFalse(store.finalizeConfirmed(a.orderId()), "a reconciler that read CONFIRMED before cannot finalize it");
+    assertFalse(store.releaseExpired(a.orderId()), "nor release it a second time");
+    assertFalse(store.expireFinal(a.orderId()));
+    assertEquals('E', store.record(a.orderId()).orElseThrow().state());
+    assertEquals(3, store.sale(product).orElseThrow().left());
+  }
+
+  @Test
+  void theReconcilerReleasesAPendingExpiredAdmissionOnceAsE() {
+    Admission a = admit(1, 1);
+    assertTrue(store.releaseExpired(a.orderId()));
+    assertFalse(store.releaseExpired(a.orderId()));
+    assertFalse(store.expireFinal(a.orderId()), "the saga's release after the reconciler's is a no-op");
+    assertEquals('E', store.record(a.orderId()).orElseThrow().state());
+    assertEquals(3, store.sale(product).orElseThrow().left());
+  }
+
+  @Test
   void rateLimitCountsEveryAttemptOfTheUser() {
     long now = System.currentTimeMillis();
     assertEquals(Outcome.ADMITTED, store.admit(9, product, 1, 0, now, 3, 60_000).outcome());

@@ -24,7 +24,9 @@ class ApiConfigTest {
 
   /** What the launcher (or a deployment) adds to the packaged file: where the keys are. */
   private static final Map<String, String> KEYS = Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/run/secrets/buyer-token.key",
-      "SECKILL_ADMIN_TOKEN_FILE", "/run/secrets/admin.token");
+      "SECKILL_ADMIN_TOKEN_FILE", "/run/secrets/admin.token",
+      "SECKILL_PAYMENT_PROVIDER_SECRET_FILE", "/run/secrets/payment-provider.key");
+  private static final String PAY = "SECKILL_PAYMENT_PROVIDER_SECRET_FILE";
 
   @Test
   void packagedSettingsAreCompleteOnceTheKeysAreGiven() {
@@ -37,7 +39,7 @@ class ApiConfigTest {
         () -> ApiConfig.of(packaged(), Map.of("SECKILL_ADMIN_TOKEN_FILE", "/run/secrets/admin.token")).validate());
     assertTrue(e.getMessage().contains("no buyer token key") && e.getMessage().contains("SECKILL_BUYER_TOKEN_SECRET_FILE"),
         e.getMessage());
-    ApiConfig.of(packaged(), Map.of("SECKILL_ADMIN_TOKEN_FILE", "/a", "SECKILL_BUYER_TOKEN_JWKS_FILE", "/idp/jwks.json"))
+    ApiConfig.of(packaged(), Map.of("SECKILL_ADMIN_TOKEN_FILE", "/a", "SECKILL_BUYER_TOKEN_JWKS_FILE", "/idp/jwks.json", PAY, "/p"))
         .validate();
   }
 
@@ -47,10 +49,37 @@ class ApiConfigTest {
         () -> ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k")).validate());
     assertTrue(e.getMessage().contains("no operator token") && e.getMessage().contains("SECKILL_ADMIN_TOKEN_FILE"),
         e.getMessage());
-    ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_API_ADMIN_ALLOW_NO_TOKEN", "true"))
+    ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_API_ADMIN_ALLOW_NO_TOKEN", "true", PAY, "/p"))
         .validate();
-    ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_ADMIN_TOKEN", "a-literal-token-value"))
+    ApiConfig.of(packaged(), Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_ADMIN_TOKEN", "a-literal-token-value", PAY, "/p"))
         .validate();
+  }
+
+  @Test
+  void refusesToStartWithoutAPaymentProviderSecret() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.of(packaged(),
+        Map.of("SECKILL_BUYER_TOKEN_SECRET_FILE", "/k", "SECKILL_ADMIN_TOKEN_FILE", "/a")).validate());
+    assertTrue(e.getMessage().contains("payment.provider-secret-file") && e.getMessage().contains(PAY), e.getMessage());
+  }
+
+  @Test
+  void theSagaEndpointsHaveLocalDefaultsAndTheLaunchersEnvNames() {
+    ApiConfig c = ApiConfig.of(packaged(), Map.of());
+    assertEquals("127.0.0.1:36790", c.address(ApiConfig.DTM_HOST, ApiConfig.DTM_GRPC_PORT));
+    assertEquals(36789, c.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535));
+    assertEquals("127.0.0.1:9002", c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT));
+    assertEquals("127.0.0.1:9004", c.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT));
+    assertEquals(9005, c.integer(ApiConfig.GRPC_PORT, 0, 65535));
+    assertEquals("127.0.0.1", c.string(ApiConfig.GRPC_HOST));
+    ApiConfig env = ApiConfig.of(packaged(), Map.of("SECKILL_DTM_GRPC_PORT", "1", "SECKILL_DTM_HTTP_PORT", "2",
+        "SECKILL_PAY_GRPC_PORT", "3", "SECKILL_PRODUCT_GRPC_PORT", "4", "SECKILL_API_GRPC_PORT", "5"));
+    assertEquals("127.0.0.1:1", env.address(ApiConfig.DTM_HOST, ApiConfig.DTM_GRPC_PORT));
+    assertEquals(2, env.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535));
+    assertEquals("127.0.0.1:3", env.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT));
+    assertEquals("127.0.0.1:4", env.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT));
+    assertEquals(5, env.integer(ApiConfig.GRPC_PORT, 0, 65535));
+    assertEquals(1.0, c.fraction(ApiConfig.PAYMENT_SIM_SUCCESS));
+    assertEquals(200, c.integer(ApiConfig.PAYMENT_SIM_DELAY_MS, 0, 600_000));
   }
 
   @Test

@@ -38,6 +38,8 @@ final class TestStack {
   static final int ORDER_PORT = envInt("SECKILL_ORDER_GRPC_PORT", 9001);
   static final int PRODUCT_PORT = envInt("SECKILL_PRODUCT_GRPC_PORT", 9002);
   static final int COUPON_PORT = envInt("SECKILL_COUPON_GRPC_PORT", 9003);
+  static final int PAY_PORT = envInt("SECKILL_PAY_GRPC_PORT", 9004);
+  static final int DTM_GRPC_PORT = envInt("SECKILL_DTM_GRPC_PORT", 36790);
   /** The owner account: tests set up and inspect data with it (the API itself has no database account). */
   static final String DB_USER = env("SECKILL_DB_USER", "seckill");
   static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
