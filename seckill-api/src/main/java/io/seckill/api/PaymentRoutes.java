@@ -33,7 +33,7 @@ final class PaymentRoutes {
   private final ApiMetrics metrics;
   private final long toleranceSeconds;
   private final int maxBodyBytes;
-  // The final outcome per provider transaction: a replayed callback is answered without DTM.
+  // The final outcome per provider transaction and order: a replayed callback is answered without DTM.
   private final Cache<String, String> settled = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofHours(1)).build();
 
@@ -141,7 +141,7 @@ final class PaymentRoutes {
       Answers.invalidField(ex, e.field(), e.getMessage());
       return;
     }
-    String outcome = c.succeeded() ? settled.getIfPresent(c.providerTxnId()) : null;
+    String outcome = c.succeeded() ? settled.getIfPresent(settledKey(c)) : null;
     if (outcome == null) {
       Optional<StoredOrder> o = orders.find(c.orderId());
       if (o.isEmpty()) {
@@ -167,6 +167,11 @@ final class PaymentRoutes {
       }
     }
     metrics.callback(outcome);
+    if (outcome.equals(CONFLICT)) {
+      Answers.error(ex, 409, "PROVIDER_TXN_CONFLICT", "provider transaction " + c.providerTxnId()
+          + " was already settled for another order");
+      return;
+    }
     ObjectNode a = Answers.JSON.createObjectNode();
     a.put("providerTxnId", c.providerTxnId());
     a.put("orderId", c.orderId());
@@ -174,12 +179,20 @@ final class PaymentRoutes {
     Answers.send(ex, 200, a);
   }
 
+  /** The outcome of a callback whose transaction id was already settled for another order. */
+  static final String CONFLICT = "TXN_CONFLICT";
+
+  // Keyed by order too: a transaction id reused for another order must not borrow the first one's answer.
+  private static String settledKey(PaymentCallback c) {
+    return c.providerTxnId() + "/" + c.orderId();
+  }
+
   /** Runs the payment saga of {@code c} and answers what the payment row says now about its transaction. */
   private String settle(StoredOrder o, PaymentCallback c) throws InterruptedException {
     OrderSagas.Outcome saga = sagas.pay(o, c.providerTxnId(), c.amountCents());
     Payment p = sagas.payment(o.orderId()).orElse(null);
     String outcome = outcome(p, c.providerTxnId(), saga);
-    if (!outcome.equals("PROCESSING") && settled.asMap().putIfAbsent(c.providerTxnId(), outcome) == null
+    if (!outcome.equals("PROCESSING") && settled.asMap().putIfAbsent(settledKey(c), outcome) == null
         && outcome.equals("REFUND_PENDING")) {
       metrics.refund();
     }
@@ -188,7 +201,9 @@ final class PaymentRoutes {
 
   /**
    * What a payment row says about {@code txn}: PAID when it paid the order (later steps never refuse,
-   * so DTM finishes the order's side), REFUND_PENDING when it became a refund, else PROCESSING.
+   * so DTM finishes the order's side), REFUND_PENDING when it became a refund, PROCESSING while the
+   * saga runs, and {@link #CONFLICT} when the saga of {@code txn} is over without a trace on this
+   * order: the provider used the id for another order before.
    */
   static String outcome(Payment p, String txn, OrderSagas.Outcome saga) {
     if (p != null && p.getStatus() == PaymentStatus.PAID && txn.equals(p.getProviderTxnId())) {
@@ -197,7 +212,7 @@ final class PaymentRoutes {
     if (p != null && p.getRefundsList().stream().anyMatch(r -> txn.equals(r.getProviderTxnId()))) {
       return "REFUND_PENDING";
     }
-    return "PROCESSING";
+    return saga == OrderSagas.Outcome.RUNNING ? "PROCESSING" : CONFLICT;
   }
 
   /**

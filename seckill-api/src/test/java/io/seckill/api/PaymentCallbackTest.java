@@ -75,6 +75,9 @@ class PaymentCallbackTest {
     Payment awaiting = Payment.newBuilder().setOrderId("o").setStatus(PaymentStatus.AWAITING_PAYMENT).build();
     assertEquals("PROCESSING", PaymentRoutes.outcome(awaiting, "sim-1", OrderSagas.Outcome.RUNNING));
     assertEquals("PROCESSING", PaymentRoutes.outcome(null, "sim-1", OrderSagas.Outcome.RUNNING));
+    assertEquals(PaymentRoutes.CONFLICT, PaymentRoutes.outcome(awaiting, "sim-1", OrderSagas.Outcome.REFUSED),
+        "the saga of sim-1 is over and this order knows nothing of it: the id belongs to another order");
+    assertEquals(PaymentRoutes.CONFLICT, PaymentRoutes.outcome(paid, "sim-3", OrderSagas.Outcome.DONE));
     assertTrue(OrderSagas.paymentGid("sim-1").equals("pay-sim-1") && OrderSagas.expiryGid("7-a").equals("expire-7-a"));
   }
 }

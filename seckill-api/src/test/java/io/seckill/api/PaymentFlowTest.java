@@ -125,6 +125,19 @@ class PaymentFlowTest {
         assertEquals("DOUBLE_PAYMENT", view.get("refunds").get(0).get("reason").asText());
         assertEquals(1000, view.get("refunds").get(0).get("amountCents").asLong());
         assertEquals(List.of("PAID", txn), payment(db, orderId));
+        // A transaction id the provider already used for another order is refused, on every delivery.
+        HttpResponse<String> other = TestStack.admit(port, buyer + 2, product, 1, 0);
+        assertEquals(202, other.statusCode(), other.body());
+        String otherId = JSON.readTree(other.body()).get("orderId").asText();
+        orderIds.add(otherId);
+        waitForStatus(port, buyer + 2, otherId, "AWAITING_PAYMENT");
+        for (int i = 0; i < 2; i++) {
+          HttpResponse<String> reused = signedPost(port, callback(txn, otherId, 1000, "SUCCEEDED"), null);
+          assertEquals(409, reused.statusCode(), reused.body());
+          assertEquals("PROVIDER_TXN_CONFLICT", JSON.readTree(reused.body()).get("error").asText());
+        }
+        assertEquals(List.of("AWAITING_PAYMENT", ""), payment(db, otherId), "the reused id paid nothing");
+        assertEquals(0, refunds(db, otherId));
         String metrics = TestStack.get(server.adminPort(), "/metrics", "Authorization",
             "Bearer " + TestStack.SECRETS.adminTokenValue()).body();
         assertTrue(metrics.contains("seckill_api_payments_started_total 1.0"), metrics);

@@ -85,7 +85,8 @@ class PaymentExpiryRaceTest {
         assertEquals(confirmed.size(), ps.executeUpdate());
       }
       long deadline = System.currentTimeMillis() + 4_000;
-      Random rnd = new Random(7);
+      // Provider transaction ids are unique across runs (they are the payment sagas' gids in DTM).
+      Random rnd = new Random(productBase ^ System.nanoTime());
       Map<String, String> txnOf = new ConcurrentHashMap<>();
       Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
