@@ -339,13 +339,26 @@ class ConsumerEndToEndTest {
           assertEquals(1, f.scalar("SELECT COUNT(*) FROM seckill_pay.payment WHERE order_id = ?", e.getKey())
               + (e.getValue() == Checkpoint.Step.AFTER_ABORT ? 0 : 0), "one payment row for " + e.getKey());
         }
-        assertEquals(1, second.running.metrics().outcomes(Outcome.Kind.ALREADY_CONFIRMED), "the submitted one");
-        assertEquals(1, second.running.metrics().outcomes(Outcome.Kind.ALREADY_CANCELLED), "the aborted one");
-        assertEquals(3, second.running.metrics().outcomes(Outcome.Kind.CONFIRMED), "before-prepare, after-prepare, after-try");
+        // DTM's Confirm writes the row before Submit answers the consumer, which then counts the outcome.
+        Metrics m = second.running.metrics();
+        awaitCount(1, () -> m.outcomes(Outcome.Kind.ALREADY_CONFIRMED), "the submitted one");
+        awaitCount(1, () -> m.outcomes(Outcome.Kind.ALREADY_CANCELLED), "the aborted one");
+        awaitCount(3, () -> m.outcomes(Outcome.Kind.CONFIRMED), "before-prepare, after-prepare, after-try");
       }
       assertEquals(4, f.scalar("SELECT sold FROM seckill_product.product WHERE id = ?", plenty));
       f.assertStockInvariants();
     }
+  }
+
+  /** Waits up to 10 s for {@code count} to reach {@code expected}, then asserts it is exactly that. */
+  private static void awaitCount(long expected, java.util.function.LongSupplier count, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (count.getAsLong() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(200);
+    assertEquals(expected, count.getAsLong(), what);
   }
 
   static final class SimulatedCrash extends Error {
