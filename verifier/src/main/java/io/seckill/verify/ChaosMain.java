@@ -25,16 +25,26 @@ final class ChaosMain {
             --settle S        seconds to wait for quiet before verifying (default 180)
             --pause-ms M      how long a slow branch is stopped (default 5000, above DTM's 3 s request timeout)
             --duplicates N    messages re-sent per duplicate fault (default 50); --poison N per burst (default 20)
+          after the TCC, each round pulls its orders' payment deadline to a few seconds ahead; some buyers pay
+          around it (signed callbacks through the API), the rest expire; then everything is verified again:
+            --pay-share F     share of the awaiting orders that pay, 0..1 (default 0.5; 0 skips this phase)
+            --lifecycle-faults K  faults during it, drawn from: kill seckill-api (the expirer) and each branch,
+                              kill dtm, slow pay-rpc (default 3; 0 = none)
+            --lifecycle-fault-list L  exact faults instead, e.g. kill:pay-rpc,kill:seckill-api
           exit 0: no round had a violation; 1: a violation; 2: could not run""");
       return 0;
     }
     VerifierMain.known(opts, "rounds", "orders", "seed", "faults", "fault-list", "rate", "products", "stock", "users",
-        "settle", "pause-ms", "duplicates", "poison", "max-ids");
+        "settle", "pause-ms", "duplicates", "poison", "max-ids", "pay-share", "lifecycle-faults", "lifecycle-fault-list");
     int orders = Math.max(1, VerifierMain.intOpt(opts, "orders", 1000));
     int products = Math.max(1, VerifierMain.intOpt(opts, "products", 10));
     double rate = opts.containsKey("rate") ? Double.parseDouble(opts.get("rate")) : 100;
     if (!(rate > 0)) {
       throw new IllegalArgumentException("--rate must be > 0");
+    }
+    double payShare = opts.containsKey("pay-share") ? Double.parseDouble(opts.get("pay-share")) : 0.5;
+    if (!(payShare >= 0 && payShare <= 1)) {
+      throw new IllegalArgumentException("--pay-share must be between 0 and 1");
     }
     ChaosRun.Options o = new ChaosRun.Options(Math.max(1, VerifierMain.intOpt(opts, "rounds", 1)), orders,
         VerifierMain.longOpt(opts, "seed", 42), VerifierMain.intOpt(opts, "faults", 0),
@@ -43,19 +53,30 @@ final class ChaosMain {
         Math.max(2, VerifierMain.intOpt(opts, "users", Math.max(2, orders * 7 / 10))),
         VerifierMain.intOpt(opts, "settle", 180), VerifierMain.longOpt(opts, "pause-ms", 5000),
         VerifierMain.intOpt(opts, "duplicates", 50), VerifierMain.intOpt(opts, "poison", 20),
-        VerifierMain.intOpt(opts, "max-ids", config.maxIds()));
+        VerifierMain.intOpt(opts, "max-ids", config.maxIds()), payShare,
+        VerifierMain.intOpt(opts, "lifecycle-faults", 3),
+        opts.containsKey("lifecycle-fault-list") ? parseFaults(opts.get("lifecycle-fault-list")) : null);
     List<ChaosRun.RoundReport> reports = new ChaosRun(config, new StackControl(StackControl.findRoot()), o)
         .run(System.out);
     int violated = 0;
     System.out.println("\n=== chaos summary ===");
     for (ChaosRun.RoundReport r : reports) {
-      violated += r.verify().violations().size();
-      System.out.printf("round %d: %d orders, %d faults (%d failed to inject), settled in %.1f s, %d violation(s)%n",
+      violated += r.violations();
+      System.out.printf("round %d: %d orders, %d faults (%d failed to inject), settled in %.1f s%s, %d violation(s)%n",
           r.round(), r.ordersSent(), r.faults().size(), r.faults().stream().filter(f -> f.error() != null).count(),
-          r.settleMillis() / 1000.0, r.verify().violations().size());
+          r.settleMillis() / 1000.0, lifecycleSummary(r.lifecycle()), r.violations());
     }
     System.out.println(violated == 0 ? "chaos: OK, 0 violations" : "chaos: " + violated + " violation(s)");
     return violated == 0 ? 0 : 1;
+  }
+
+  private static String lifecycleSummary(ChaosRun.LifecycleReport l) {
+    if (l == null) {
+      return "";
+    }
+    return String.format("; then %d paid, %d expired (%d after paying, refunded), %d lifecycle faults, settled in %.1f s",
+        l.statuses().getOrDefault("PAID", 0), l.statuses().getOrDefault("EXPIRED", 0), l.tally().expired(),
+        l.faults().size(), l.settleMillis() / 1000.0);
   }
 
   /** {@code kill:product-rpc,slow:pay-rpc,duplicate,poison,restart:mariadb}. */

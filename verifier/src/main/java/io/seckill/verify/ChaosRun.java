@@ -1,22 +1,28 @@
 package io.seckill.verify;
 
 import io.seckill.verify.Snapshot.Order;
+import io.seckill.auth.StackSecrets;
 import java.io.PrintStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Chaos rounds: per round a fresh product range, a seeded order stream into Kafka and, spread over
  * it, a seeded schedule of faults; then the pipeline settles and {@link Verifier} checks the range
- * (and every id sent) for violations, which must be none.
+ * (and every id sent) for violations, which must be none. Then, unless the pay share is 0, the
+ * order's life after the TCC: payments racing a pulled-in deadline, expiries, and faults on that
+ * path, verified again.
  */
 public final class ChaosRun {
   private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
@@ -26,7 +32,7 @@ public final class ChaosRun {
   /** Settings of a run; see {@code ./seckill chaos --help}. */
   public record Options(int rounds, int orders, long seed, int faults, List<Fault> faultList, double rate,
       int products, long stockPerProduct, int users, int settleSeconds, long pauseMillis, int duplicates, int poison,
-      int maxIds) {}
+      int maxIds, double payShare, int lifecycleFaults, List<Fault> lifecycleFaultList) {}
 
   /** What happened to one fault. */
   public record FaultResult(Fault fault, long atMillis, long tookMillis, String error) {}
@@ -34,7 +40,35 @@ public final class ChaosRun {
   /** The report of one round. */
   public record RoundReport(int round, ProductRange range, long seed, int ordersSent, int duplicates, int poison,
       List<FaultResult> faults, Map<String, Integer> outcomes, long unitsSold, long stock, long settleMillis,
-      Verifier.Result verify) {}
+      Verifier.Result verify, LifecycleReport lifecycle) {
+    /** Violations of both verifies, plus every paid order the race left in a wrong state. */
+    public int violations() {
+      int n = verify.violations().size();
+      if (lifecycle != null) {
+        n += lifecycle.verify().violations().size() + lifecycle.tally().problems().size();
+      }
+      return n;
+    }
+  }
+
+  /**
+   * The round's second phase, after the TCC: the confirmed orders' deadlines are pulled to a few
+   * seconds from now, a share of their buyers pay around that deadline (signed callbacks through the
+   * API) while faults hit the payment and expiry path, and the rest expire.
+   *
+   * @param awaiting orders AWAITING_PAYMENT when the phase began
+   * @param paying how many of them were paid
+   * @param callbacks the callbacks' final answers, by outcome
+   * @param tally what became of the paid orders
+   * @param statuses every sent order's final status
+   * @param refunds refund records of the range
+   */
+  public record LifecycleReport(int awaiting, int paying, List<FaultResult> faults, Map<String, Integer> callbacks,
+      PaymentRace.Tally tally, Map<String, Integer> statuses, int refunds, long settleMillis, Verifier.Result verify) {}
+
+  /** How far ahead the lifecycle phase moves the deadlines, and how widely payments land around them. */
+  private static final Duration LEAD = Duration.ofSeconds(6);
+  private static final Duration SPREAD = Duration.ofSeconds(2);
 
   private final VerifierConfig config;
   private final StackControl stack;
@@ -129,8 +163,51 @@ public final class ChaosRun {
         sold += o.quantity();
       }
     }
+    LifecycleReport life = options.payShare() > 0 && verify.passed() ? lifecycle(reader, load, verify, seed) : null;
     return new RoundReport(round, load.range(), seed, load.sentIds().size(), load.duplicatesSent(), load.poisonSent(),
-        results, outcomes, sold, load.totalStock(), settle, verify);
+        results, outcomes, sold, load.totalStock(), settle, verify, life);
+  }
+
+  private LifecycleReport lifecycle(StackReader reader, ChaosLoad load, Verifier.Result tcc, long seed)
+      throws Exception {
+    List<Order> awaiting = tcc.snapshot().orders().stream()
+        .filter(o -> o.confirmed() && load.sentIds().contains(o.orderId())).collect(Collectors.toList());
+    Random rnd = new Random(seed ^ 0x9E3779B97F4A7C15L);
+    Collections.shuffle(awaiting, rnd);
+    List<Order> paying = awaiting.subList(0, (int) Math.round(awaiting.size() * Math.min(1, options.payShare())));
+    List<Fault> faults = options.lifecycleFaultList() != null ? options.lifecycleFaultList()
+        : options.lifecycleFaults() <= 0 ? List.of()
+        : Fault.schedule(Fault.lifecycleCatalog(stack.services()), options.lifecycleFaults(), seed ^ 0x1F3D5B79L);
+    try (PaymentRace race = new PaymentRace(config.apiUrl(), StackSecrets.fromEnv().providerSignature(),
+        Duration.ofSeconds(Math.max(60, options.settleSeconds())))) {
+      long[] pulled = PaymentRace.pullDeadlines(reader.databases().jdbc(), load.range(), LEAD);
+      long deadline = pulled[0];
+      long start = deadline - LEAD.toMillis();
+      log.info("lifecycle: {} orders awaiting payment, {} paying around +{} s, faults {}", pulled[1], paying.size(),
+          LEAD.toSeconds(), faults);
+      race.pay(paying, deadline, SPREAD, rnd);
+      // The faults land from just before the deadline to a few seconds after it: payments, closes
+      // and expiries all in flight.
+      List<FaultResult> results = new ArrayList<>();
+      for (int i = 0; i < faults.size(); i++) {
+        long due = deadline - 1_500 + 5_500L * i / faults.size();
+        long wait = due - System.currentTimeMillis();
+        if (wait > 0) {
+          Thread.sleep(wait);
+        }
+        results.add(inject(faults.get(i), load, rnd, start));
+      }
+      Map<String, Integer> callbacks = race.await(Duration.ofSeconds(Math.max(120, options.settleSeconds() + 60L)));
+      long lastFault = System.currentTimeMillis();
+      Verifier.Result verify = new Verifier(reader, options.maxIds(), config.pollMillis())
+          .verify(load.range(), load.sentIds(), options.settleSeconds());
+      long settle = verify.quiet() ? verify.waitedMillis() : System.currentTimeMillis() - lastFault;
+      Map<String, Integer> statuses = new TreeMap<>();
+      verify.snapshot().orders().stream().filter(o -> load.sentIds().contains(o.orderId()))
+          .forEach(o -> statuses.merge(o.status(), 1, Integer::sum));
+      return new LifecycleReport((int) pulled[1], paying.size(), results, callbacks, race.tally(verify.snapshot()),
+          statuses, verify.snapshot().lifecycle().refunds().size(), settle, verify);
+    }
   }
 
   /** "REFUSED product-rpc: ..." -> "REFUSED product-rpc"; reasons are short and start with a class word. */
@@ -210,6 +287,22 @@ public final class ChaosRun {
     out.printf("time to settle after the last fault: %.1f s%s%n", r.settleMillis() / 1000.0,
         r.verify().quiet() ? "" : " (NOT quiet within the bound)");
     Verifier.print(r.verify(), out);
-    out.printf("violations: %d%n", r.verify().violations().size());
+    LifecycleReport l = r.lifecycle();
+    if (l != null) {
+      out.printf("--- after the TCC: %d orders awaiting payment, deadline pulled to +%d s, %d buyers pay around it%n",
+          l.awaiting(), LEAD.toSeconds(), l.paying());
+      for (FaultResult f : l.faults()) {
+        out.printf("  +%6.1f s  %-24s took %5.1f s%s%n", f.atMillis() / 1000.0, f.fault(), f.tookMillis() / 1000.0,
+            f.error() == null ? "" : "  ERROR " + f.error());
+      }
+      out.printf("callbacks answered: %s%n", l.callbacks());
+      out.printf("paid %d, paid then expired (refunded) %d, refund records %d; final statuses %s%n", l.tally().paid(),
+          l.tally().expired(), l.refunds(), l.statuses());
+      l.tally().problems().stream().limit(20).forEach(p -> out.println("  VIOLATION " + p));
+      out.printf("time to settle after the last fault: %.1f s%s%n", l.settleMillis() / 1000.0,
+          l.verify().quiet() ? "" : " (NOT quiet within the bound)");
+      Verifier.print(l.verify(), out);
+    }
+    out.printf("violations: %d%n", r.violations());
   }
 }

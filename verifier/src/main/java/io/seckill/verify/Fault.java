@@ -50,6 +50,24 @@ public record Fault(Kind kind, String target) {
   }
 
   /**
+   * Faults on the path after the TCC: kill the API (it runs the expirer and takes the callbacks),
+   * each branch service and DTM (which run the payment and expiry sagas), and slow pay-rpc.
+   */
+  public static List<Fault> lifecycleCatalog(List<String> services) {
+    List<Fault> out = new ArrayList<>();
+    for (String s : services) {
+      if (s.endsWith("-rpc") || s.equals("seckill-api")) {
+        out.add(new Fault(Kind.KILL, s));
+      }
+    }
+    out.add(new Fault(Kind.KILL, "dtm"));
+    if (services.contains("pay-rpc")) {
+      out.add(new Fault(Kind.SLOW, "pay-rpc"));
+    }
+    return out;
+  }
+
+  /**
    * The faults of one round, repeatable from {@code seed}: {@code count} of the catalog in a seeded
    * order, every type before any repeats; 0 means the whole catalog.
    */

@@ -33,12 +33,12 @@ public final class VerifierConfig {
     List<String> problems = new ArrayList<>();
     for (String key : List.of("db.host", "db.user", "db.order-name", "db.product-name", "db.coupon-name",
         "db.pay-name", "redis.host", "kafka.host", "kafka.topic", "kafka.dlq-topic", "kafka.group",
-        "dtm.host", "dtm.gid-prefix")) {
+        "api.host", "dtm.host", "dtm.gid-prefix")) {
       check(problems, () -> config.string(key));
     }
     check(problems, () -> config.stringOrEmpty("db.password"));
     check(problems, () -> config.stringOrEmpty("redis.password"));
-    for (String key : List.of("db.port", "redis.port", "kafka.port", "dtm.http-port")) {
+    for (String key : List.of("db.port", "redis.port", "kafka.port", "api.port", "dtm.http-port")) {
       check(problems, () -> config.integer(key, 1, 65535));
     }
     check(problems, () -> config.integer("wait.timeout-seconds", 0, 86_400));
@@ -79,6 +79,11 @@ public final class VerifierConfig {
   /** Schema names: order, product, coupon, pay. */
   public String schema(String which) {
     return config.string("db." + which + "-name");
+  }
+
+  /** {@code http://host:port} of the buyer API. */
+  public String apiUrl() {
+    return "http://" + config.string("api.host") + ":" + config.integer("api.port", 1, 65535);
   }
 
   /** {@code redis://host:port}. */

@@ -21,6 +21,15 @@ class FaultTest {
   }
 
   @Test
+  void lifecycleCatalogHitsThePaymentAndExpiryPath() {
+    List<Fault> c = Fault.lifecycleCatalog(SERVICES);
+    assertEquals(List.of(new Fault(Fault.Kind.KILL, "order-rpc"), new Fault(Fault.Kind.KILL, "product-rpc"),
+        new Fault(Fault.Kind.KILL, "coupon-rpc"), new Fault(Fault.Kind.KILL, "pay-rpc"),
+        new Fault(Fault.Kind.KILL, "seckill-api"), new Fault(Fault.Kind.KILL, "dtm"),
+        new Fault(Fault.Kind.SLOW, "pay-rpc")), c);
+  }
+
+  @Test
   void sameSeedSameScheduleOtherSeedOtherOrder() {
     List<Fault> c = Fault.catalog(SERVICES);
     assertEquals(Fault.schedule(c, 0, 7), Fault.schedule(c, 0, 7));
