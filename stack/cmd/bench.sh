@@ -16,7 +16,7 @@ source "${SECKILL_ROOT}/stack/cmd/load.sh"
 # shellcheck source=stack/cmd/warm-up.sh
 source "${SECKILL_ROOT}/stack/cmd/warm-up.sh"
 
-BENCH_SCENARIOS=(ample ample-coupons hot flash-sale http-admission ample-mysql)
+BENCH_SCENARIOS=(ample ample-lifecycle ample-coupons hot flash-sale http-admission ample-mysql)
 # The topic seckill-api publishes to during http-admission: no consumer reads it (deleted afterwards).
 BENCH_ADMISSION_TOPIC=seckill.bench.admission
 
@@ -114,6 +114,8 @@ cmd_bench() {
     args=(--scenario "$s" --out "$out" --run-dir "$RUN_DIR" --sql-dir "${SECKILL_ROOT}/sql"
       --work-dir "${STACK_DIR}/bench" --ceiling-cache "${ceilings}/${SECKILL_DTM_STORE}.json")
     case "$s" in
+      ample-lifecycle)
+        if [[ -n "$ample_json" ]]; then args+=(--ample-json "$ample_json"); fi ;;
       flash-sale)
         if [[ -n "$ample_json" ]]; then args+=(--ample-json "$ample_json"); fi
         args+=(--restart-cmd "$restart_cmd")

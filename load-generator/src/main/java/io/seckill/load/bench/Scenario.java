@@ -15,7 +15,9 @@ import java.util.Optional;
  * @param cold no warm-up: the launcher restarts the pipeline's Java services right before it and
  *     BenchMain before each further run (--restart-cmd), so every measured run starts cold
  * @param kind {@code pipeline} (Kafka -> consumer -> DTM, the default) or {@code http-admission}
- *     (wrk against seckill-api, redis-benchmark against bare Redis; see {@link HttpAdmission})
+ *     (wrk against seckill-api, redis-benchmark against bare Redis; see {@link HttpAdmission}) or
+ *     {@code pipeline+lifecycle} (the pipeline while every confirmed order is paid or expired; see
+ *     {@link LifecycleTraffic})
  */
 public record Scenario(String name, String description, int products, double hotSkew, double couponShare,
     String dtmStore, boolean cold, String kind) {
@@ -27,6 +29,8 @@ public record Scenario(String name, String description, int products, double hot
 
   /** {@link #kind} of the Kafka -> DTM pipeline scenarios. */
   public static final String PIPELINE = "pipeline";
+  /** {@link #kind} of the pipeline with payments and expiries running beside the sale. */
+  public static final String LIFECYCLE = "pipeline+lifecycle";
   /** {@link #kind} of the HTTP admission scenario. */
   public static final String HTTP_ADMISSION = "http-admission";
 
@@ -34,6 +38,9 @@ public record Scenario(String name, String description, int products, double hot
   public static final List<Scenario> ALL = List.of(
       new Scenario("ample", "ample stock over 1,000 products, no coupons, DTM on Redis (the default)", 1000, 0, 0,
           "redis"),
+      new Scenario("ample-lifecycle", "ample, while within a second of its confirmation every order is paid (half,"
+          + " a signed provider callback to the API) or expired (half, its deadline moved to now), DTM on Redis", 1000, 0,
+          0, "redis", false, LIFECYCLE),
       new Scenario("ample-coupons", "ample stock over 1,000 products, half the orders with a coupon, DTM on Redis",
           1000, 0, 0.5, "redis"),
       new Scenario("hot", "one hot product takes 90% of the orders (1,000 products), no coupons, DTM on Redis",

@@ -54,6 +54,12 @@ class BenchMainTest {
     assertEquals("mysql", Scenario.named("ample-mysql").orElseThrow().dtmStore());
     assertEquals("redis", Scenario.named("ample").orElseThrow().dtmStore(), "the default scenarios run on the default storage");
     assertEquals(Scenario.PIPELINE, Scenario.named("ample").orElseThrow().kind());
+    Scenario life = Scenario.named("ample-lifecycle").orElseThrow();
+    assertEquals(Scenario.LIFECYCLE, life.kind());
+    Scenario ample = Scenario.named("ample").orElseThrow();
+    assertEquals(List.of(ample.products(), ample.dtmStore(), ample.cold()),
+        List.of(life.products(), life.dtmStore(), life.cold()), "ample-lifecycle is ample plus the lifecycle traffic");
+    assertTrue(Scenario.ALL.indexOf(ample) < Scenario.ALL.indexOf(life), "ample runs first: its median is the reference");
   }
 
 }
