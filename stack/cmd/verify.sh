@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # ./seckill verify [--products A-B] [--timeout S] [--max-ids N] [--no-wait]: waits (bounded) for the
-# pipeline to go quiet, then checks the invariants of DESIGN.md across every database, DTM and Redis.
+# pipeline to go quiet, then checks the invariants of docs/design.md across every database, DTM and Redis.
 # Prints a table; exit 0 iff no invariant is violated (1: violated, 2: could not verify).
 # Sourced by ./seckill with every helper of stack/lib available.
 

@@ -22,7 +22,7 @@ import java.util.Map;
 public record Endpoints(String kafkaBootstrap, String apiUrl, String adminUrl, StackSecrets secrets, String dbHost,
     int dbPort, String dbUser, String dbPassword, String consumerMetricsUrl) {
 
-  /** The order topic of DESIGN.md. */
+  /** The order topic of docs/design.md. */
   public static final String ORDER_TOPIC = "seckill.orders";
   /** Where the consumer puts what it cannot parse. */
   public static final String DLQ_TOPIC = "seckill.orders.dlq";

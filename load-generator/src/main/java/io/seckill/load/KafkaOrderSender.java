@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends straight to topic seckill.orders with an idempotent producer, key = orderId, the JSON of
- * DESIGN.md stamped with requestedAt = the send time. An order is tracked once Kafka acknowledges it.
+ * docs/design.md stamped with requestedAt = the send time. An order is tracked once Kafka acknowledges it.
  *
  * <p>Valid orders are signed with the stack's keyring (key id and HMAC in the record headers), as
  * seckill-api signs its own: the consumer refuses unsigned orders. Bad messages go unsigned; they

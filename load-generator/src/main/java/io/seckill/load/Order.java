@@ -24,7 +24,7 @@ public record Order(String orderId, long userId, long productId, int quantity, l
     return new OrderSigning.Content(orderId, userId, productId, quantity, couponId, amountCents, requestedAt.toString());
   }
 
-  /** The Kafka message of DESIGN.md ("Order message"), stamped with {@code requestedAt}. */
+  /** The Kafka message of docs/design.md ("Order message"), stamped with {@code requestedAt}. */
   public byte[] kafkaJson(Instant requestedAt) {
     // Built by hand: every field is a number or a fixed-alphabet string, so no escaping is needed,
     // and this runs once per order on the hot path of a load run.

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The order message format of DESIGN.md, as a checker: what the load generator promises to send
+ * The order message format of docs/design.md, as a checker: what the load generator promises to send
  * (valid orders pass, bad messages fail). It is the load generator's own reading of the document,
  * written independently of the consumer's parser so the two can catch each other's mistakes.
  */

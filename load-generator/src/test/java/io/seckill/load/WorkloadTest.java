@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
-  // The consumer's limits are configuration; these are conservative readings of DESIGN.md.
+  // The consumer's limits are configuration; these are conservative readings of docs/design.md.
   private static final OrderFormat FORMAT = new OrderFormat(64 * 1024, 5);
 
   private static LoadOptions kafka(String... extra) {

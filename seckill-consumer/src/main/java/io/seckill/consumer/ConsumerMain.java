@@ -162,7 +162,7 @@ public final class ConsumerMain {
             config.shutdownTimeout(), config.revokeTimeout()),
         consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), signatures, transactions,
         new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retrier, metrics);
-    MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics, loop::running);
+    MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics);
     log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight, signatures {}), metrics on {}:{}",
         config.topic(), config.dtm().grpcTarget(), config.groupId(), config.maxInFlight(),
         signatures.required() ? "required" : "NOT required", config.metricsHost(), server.port());

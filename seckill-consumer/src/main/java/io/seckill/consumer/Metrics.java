@@ -1,25 +1,42 @@
 package io.seckill.consumer;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The consumer's counters and gauges, rendered in the Prometheus text exposition format. Latency
- * quantiles come from the last {@code window} finished transactions (a summary, as Prometheus
- * client libraries do), so they follow the current load rather than the whole uptime.
+ * The consumer's counters and gauges, in a Prometheus registry of its own (tests run several
+ * consumers in one JVM). Latency quantiles come from the last {@code window} finished
+ * transactions, so they follow the current load rather than the whole uptime.
  */
 public final class Metrics {
   private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
 
-  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
-  private final LongAdder commits = new LongAdder();
-  private final LongAdder unfinished = new LongAdder();
-  private final LongAdder dtmQueries = new LongAdder();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Map<Outcome.Kind, CounterDataPoint> outcomes = new EnumMap<>(Outcome.Kind.class);
+  private final Map<PoisonReason, CounterDataPoint> deadLetters = new EnumMap<>(PoisonReason.class);
+  private final Counter retries;
+  private final Map<String, CounterDataPoint> retryPoints = new ConcurrentHashMap<>();
+  private final Counter commits;
+  private final Counter unfinished;
+  private final Counter dtmQueries;
   private final Map<String, Long> lag = new ConcurrentSkipListMap<>();
   private volatile int inFlight;
   private volatile int paused;
@@ -33,11 +50,47 @@ public final class Metrics {
   /** Metrics keeping the last {@code window} latencies for quantiles. */
   public Metrics(int window) {
     this.window = new long[window];
+    Counter orders = Counter.builder().name("seckill_consumer_orders_total")
+        .help("Orders finished, by outcome.").labelNames("outcome").register(registry);
+    for (Outcome.Kind k : Outcome.Kind.values()) {
+      outcomes.put(k, orders.labelValues(k.label()));
+    }
+    Counter letters = Counter.builder().name("seckill_consumer_dead_letters_total")
+        .help("Records sent to the DLQ, by reason.").labelNames("reason").register(registry);
+    for (PoisonReason r : PoisonReason.values()) {
+      deadLetters.put(r, letters.labelValues(r.name()));
+    }
+    retries = Counter.builder().name("seckill_consumer_retries_total")
+        .help("Steps retried after trouble, by step.").labelNames("step").register(registry);
+    unfinished = Counter.builder().name("seckill_consumer_unfinished_total")
+        .help("Transactions handed back without an outcome.").register(registry);
+    dtmQueries = Counter.builder().name("seckill_consumer_dtm_queries_total")
+        .help("DTM status queries sent.").register(registry);
+    commits = Counter.builder().name("seckill_consumer_commits_total")
+        .help("Successful offset commits.").register(registry);
+    GaugeWithCallback.builder().name("seckill_consumer_in_flight")
+        .help("Orders and dead letters started and not finished.")
+        .callback(cb -> cb.call(inFlight)).register(registry);
+    GaugeWithCallback.builder().name("seckill_consumer_paused")
+        .help("1 while fetching is paused by back-pressure.")
+        .callback(cb -> cb.call(paused)).register(registry);
+    GaugeWithCallback.builder().name("seckill_consumer_assigned_partitions")
+        .help("Partitions assigned to this consumer.")
+        .callback(cb -> cb.call(assigned)).register(registry);
+    GaugeWithCallback.builder().name("seckill_consumer_lag_records")
+        .help("Log end offset minus committed offset, by partition.").labelNames("partition")
+        .callback(cb -> lag.forEach((partition, records) -> cb.call(records, partition))).register(registry);
+    GaugeWithCallback.builder().name("seckill_consumer_lag_records_sum")
+        .help("Total lag over the assigned partitions.")
+        .callback(cb -> cb.call(lag.values().stream().mapToLong(Long::longValue).sum())).register(registry);
+    SummaryWithCallback.builder().name("seckill_consumer_tcc_latency_seconds").unit(Unit.SECONDS)
+        .help("Time from starting an order's transaction to its durable outcome.")
+        .callback(this::latencies).register(registry);
   }
 
   /** An order finished with {@code outcome} after {@code nanos} of transaction time. */
   public void outcome(Outcome.Kind kind, long nanos) {
-    outcomes.computeIfAbsent(kind.label(), k -> new LongAdder()).increment();
+    outcomes.get(kind).inc();
     synchronized (window) {
       window[windowNext] = nanos;
       windowNext = (windowNext + 1) % window.length;
@@ -48,7 +101,7 @@ public final class Metrics {
 
   /** A record went to the DLQ for {@code reason}. */
   public void deadLetter(PoisonReason reason) {
-    deadLetters.computeIfAbsent(reason.name(), k -> new LongAdder()).increment();
+    deadLetters.get(reason).inc();
   }
 
   /** A step failed with trouble and will be retried. */
@@ -58,22 +111,22 @@ public final class Metrics {
     if ("record".equals(kind)) {
       kind = "record_cancellation";
     }
-    retries.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    retryPoints.computeIfAbsent(kind, retries::labelValues).inc();
   }
 
   /** A transaction stopped without an outcome (shutdown or a bug); its offset stays uncommitted. */
   public void unfinished() {
-    unfinished.increment();
+    unfinished.inc();
   }
 
   /** One DTM status query was sent (each costs DTM a storage read and us an HTTP round trip). */
   public void dtmQuery() {
-    dtmQueries.increment();
+    dtmQueries.inc();
   }
 
   /** An offset commit succeeded. */
   public void committed() {
-    commits.increment();
+    commits.inc();
   }
 
   /** Updates the in-flight, paused and assignment gauges. */
@@ -100,77 +153,44 @@ public final class Metrics {
 
   /** The count of {@code kind} outcomes so far. */
   public long outcomes(Outcome.Kind kind) {
-    LongAdder a = outcomes.get(kind.label());
-    return a == null ? 0 : a.sum();
+    return outcomes.get(kind).getLongValue();
   }
 
-  /** The metrics in Prometheus text format 0.0.4. */
+  /** The registry the metrics HTTP server exports. */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** The metrics in the Prometheus text format, as {@code /metrics} serves them. */
   public String render() {
-    StringBuilder out = new StringBuilder(2048);
-    header(out, "seckill_consumer_orders_total", "counter", "Orders finished, by outcome.");
-    for (Outcome.Kind k : Outcome.Kind.values()) {
-      LongAdder a = outcomes.get(k.label());
-      out.append("seckill_consumer_orders_total{outcome=\"").append(k.label()).append("\"} ")
-          .append(a == null ? 0 : a.sum()).append('\n');
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    header(out, "seckill_consumer_dead_letters_total", "counter", "Records sent to the DLQ, by reason.");
-    for (PoisonReason r : PoisonReason.values()) {
-      LongAdder a = deadLetters.get(r.name());
-      out.append("seckill_consumer_dead_letters_total{reason=\"").append(r.name()).append("\"} ")
-          .append(a == null ? 0 : a.sum()).append('\n');
-    }
-    header(out, "seckill_consumer_retries_total", "counter", "Steps retried after trouble, by step.");
-    retries.forEach((k, v) -> out.append("seckill_consumer_retries_total{step=\"").append(k).append("\"} ")
-        .append(v.sum()).append('\n'));
-    header(out, "seckill_consumer_unfinished_total", "counter", "Transactions handed back without an outcome.");
-    out.append("seckill_consumer_unfinished_total ").append(unfinished.sum()).append('\n');
-    header(out, "seckill_consumer_dtm_queries_total", "counter", "DTM status queries sent.");
-    out.append("seckill_consumer_dtm_queries_total ").append(dtmQueries.sum()).append('\n');
-    header(out, "seckill_consumer_commits_total", "counter", "Successful offset commits.");
-    out.append("seckill_consumer_commits_total ").append(commits.sum()).append('\n');
-    header(out, "seckill_consumer_in_flight", "gauge", "Orders and dead letters started and not finished.");
-    out.append("seckill_consumer_in_flight ").append(inFlight).append('\n');
-    header(out, "seckill_consumer_paused", "gauge", "1 while fetching is paused by back-pressure.");
-    out.append("seckill_consumer_paused ").append(paused).append('\n');
-    header(out, "seckill_consumer_assigned_partitions", "gauge", "Partitions assigned to this consumer.");
-    out.append("seckill_consumer_assigned_partitions ").append(assigned).append('\n');
-    header(out, "seckill_consumer_lag_records", "gauge", "Log end offset minus committed offset, by partition.");
-    long total = 0;
-    for (Map.Entry<String, Long> e : lag.entrySet()) {
-      out.append("seckill_consumer_lag_records{partition=\"").append(e.getKey()).append("\"} ")
-          .append(e.getValue()).append('\n');
-      total += e.getValue();
-    }
-    header(out, "seckill_consumer_lag_records_sum", "gauge", "Total lag over the assigned partitions.");
-    out.append("seckill_consumer_lag_records_sum ").append(total).append('\n');
-    header(out, "seckill_consumer_tcc_latency_seconds", "summary",
-        "Time from starting an order's transaction to its durable outcome.");
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private void latencies(SummaryWithCallback.Callback cb) {
     long[] sorted;
     long count;
     double sum;
     synchronized (window) {
-      int n = (int) Math.min(windowCount, window.length);
-      sorted = Arrays.copyOf(window, n);
+      sorted = Arrays.copyOf(window, (int) Math.min(windowCount, window.length));
       count = windowCount;
       sum = latencySum;
     }
     Arrays.sort(sorted);
+    List<Quantile> quantiles = new ArrayList<>(QUANTILES.length);
     for (double q : QUANTILES) {
-      out.append("seckill_consumer_tcc_latency_seconds{quantile=\"").append(q).append("\"} ");
-      out.append(sorted.length == 0 ? "NaN" : Double.toString(quantile(sorted, q) / 1e9)).append('\n');
+      quantiles.add(new Quantile(q, sorted.length == 0 ? Double.NaN : quantile(sorted, q) / 1e9));
     }
-    out.append("seckill_consumer_tcc_latency_seconds_sum ").append(sum).append('\n');
-    out.append("seckill_consumer_tcc_latency_seconds_count ").append(count).append('\n');
-    return out.toString();
+    cb.call(count, sum, Quantiles.of(quantiles));
   }
 
   static long quantile(long[] sorted, double q) {
     int index = (int) Math.ceil(q * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static void header(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 }

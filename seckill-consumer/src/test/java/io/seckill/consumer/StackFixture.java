@@ -301,7 +301,7 @@ final class StackFixture implements AutoCloseable {
     }
   }
 
-  /** Invariants of DESIGN.md for this run's products: counters add up, nothing frozen, sold = confirmed. */
+  /** Invariants of docs/design.md for this run's products: counters add up, nothing frozen, sold = confirmed. */
   void assertStockInvariants() throws SQLException {
     for (long p : products) {
       long bad = scalar("SELECT COUNT(*) FROM seckill_product.product WHERE id = ? AND "

@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The invariants of DESIGN.md as pure functions of a {@link Snapshot}: no I/O here, so each one is
+ * The invariants of docs/design.md as pure functions of a {@link Snapshot}: no I/O here, so each one is
  * tested on crafted data and on real rows alike.
  */
 public final class Invariants {

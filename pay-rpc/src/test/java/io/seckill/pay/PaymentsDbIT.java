@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every pay branch against the real seckill_pay database; order ids start with "test-pay-". */
-class PaymentsDbTest {
+class PaymentsDbIT {
   private static final String PREFIX = "test-pay-";
   private static TestDatabase db;
   private static Payments payments;

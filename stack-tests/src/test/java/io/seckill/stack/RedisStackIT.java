@@ -17,7 +17,7 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /** Redis answers through Redisson, the product's Redis client, and runs with a memory ceiling that never evicts. */
-class RedisStackTest {
+class RedisStackIT {
 
   private static RedissonClient redisson;
 

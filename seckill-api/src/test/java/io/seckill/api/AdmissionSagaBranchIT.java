@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The API's own gRPC listener against the stack's Redis: AdmissionSaga/ReleaseSlot as DTM calls it
  * (state F -> E once), refused without DTM's branch metadata, and grpc.health.v1.
  */
-class AdmissionSagaBranchTest {
+class AdmissionSagaBranchIT {
   @Test
   void releaseSlotIsADtmBranchThatReleasesOnce() throws Exception {
     assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");

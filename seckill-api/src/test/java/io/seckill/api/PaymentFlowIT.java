@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * once (also on another API instance, where only DTM's gid stops it); a second payment becomes a
  * refund that the order view lists.
  */
-class PaymentFlowTest {
+class PaymentFlowIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CALLBACK = "/api/v1/payments/callback";
 

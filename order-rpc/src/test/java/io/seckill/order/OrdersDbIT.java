@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every order branch and RecordCancellation against the real seckill_order database; users 1,000,001+. */
-class OrdersDbTest {
+class OrdersDbIT {
   private static final String PREFIX = "test-order-";
   private static final long USER = 1_000_001L;
   private static final long PRODUCT = 1_000_001L;

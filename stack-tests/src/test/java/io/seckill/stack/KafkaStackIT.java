@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The KRaft broker accepts a record and returns it, and `up` created the pipeline's topics. */
-class KafkaStackTest {
+class KafkaStackIT {
 
   private static Properties common() {
     Properties p = new Properties();

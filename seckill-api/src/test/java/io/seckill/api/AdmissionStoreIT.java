@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /** The Lua scripts against the real Redis of the local stack. */
-class AdmissionStoreTest {
+class AdmissionStoreIT {
   private static RedissonClient redis;
   private static AdmissionStore store;
   private long product;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * product-rpc on a real TCP port, driven by the grpcurl binary exactly as docs/branch-services.md shows,
  * with the dtm-* headers; the rows are checked in the real database. A missing grpcurl fails the test.
  */
-class GrpcurlTest {
+class GrpcurlIT {
   private static final long PRODUCT = 1_900_021L;
   private static final String GID = "test-grpcurl-" + UUID.randomUUID();
   private static TestDatabase db;

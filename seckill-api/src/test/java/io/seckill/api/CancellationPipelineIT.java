@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The whole pipeline: an order whose coupon is refused ends CANCELLED, and the reconciler gives its
  * slot and the buyer's mark back, so the same buyer can then buy the last unit.
  */
-class CancellationPipelineTest {
+class CancellationPipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test

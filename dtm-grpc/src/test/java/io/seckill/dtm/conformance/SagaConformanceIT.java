@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * first" shape this project's payment and expiry use, and DTM's compensation of a classic saga.
  * Needs the stack (DTM and MariaDB) of {@code ./seckill up}.
  */
-class SagaConformanceTest {
+class SagaConformanceIT {
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
   private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * every invariant of the verifier must hold. The second case does it while pay-rpc and the API
  * (which runs the expirer) are killed and restarted.
  */
-class PaymentExpiryRaceTest {
+class PaymentExpiryRaceIT {
   private static final Duration SPREAD = Duration.ofMillis(1_500);
 
   @Test

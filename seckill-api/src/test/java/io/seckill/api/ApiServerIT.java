@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /** The HTTP API over the real Redis and Kafka: every refusal, and Kafka down. */
-class ApiServerTest {
+class ApiServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ApiServer server;
   private static RedissonClient redis;

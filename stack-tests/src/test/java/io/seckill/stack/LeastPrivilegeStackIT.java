@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * launcher's (.stack/secrets/db-&lt;part&gt;.password, 0600); every running part's process holds only
  * its own credential and none holds the owner account's.
  */
-class LeastPrivilegeStackTest {
+class LeastPrivilegeStackIT {
 
   /** A schema and one of its tables, for the access-denied probes. */
   private static final Map<String, String> TABLES = new LinkedHashMap<>();

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The consumer against the real local stack (Kafka, DTM, MariaDB, the four services): each test
  * has its own topic pair, consumer group, products and coupons (ids >= 2,000,000), removed after.
  */
-class ConsumerEndToEndTest {
+class ConsumerEndToEndIT {
   private static final Duration FINAL = Duration.ofSeconds(120);
 
   @BeforeAll

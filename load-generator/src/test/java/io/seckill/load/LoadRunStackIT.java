@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * CONFIRMED and every bad message must reach the DLQ with a reason. Skipped when the stack's
  * consumer is not listening.
  */
-class LoadRunStackTest {
+class LoadRunStackIT {
 
   private static boolean listening(int port) {
     try (Socket s = new Socket()) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * timeout later cancels it. With WaitResult the same failure comes back as an error.
  */
 @Tag("stack")
-class StorageOutageTest {
+class StorageOutageIT {
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
   private static final TransOptions PLAIN = TransOptions.defaults().withTimeoutToFail(Duration.ofSeconds(120));
   private static final TransOptions WAIT = PLAIN.withWaitResult(true);

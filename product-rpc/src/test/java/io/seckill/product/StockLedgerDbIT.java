@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * Every product branch against the real seckill_product database of the local stack
  * ({@code ./seckill up}); products 1,900,001..1,900,011 so the demo's 1..20 are never touched.
  */
-class StockLedgerDbTest {
+class StockLedgerDbIT {
   private static final long PRODUCT = 1_900_001L;
   private static final String GID_PREFIX = "test-product-";
   private static TestDatabase db;

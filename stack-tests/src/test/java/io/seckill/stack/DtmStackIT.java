@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** DTM answers through the generated dtmgimp stubs, and its HTTP query API reflects what gRPC did. */
-class DtmStackTest {
+class DtmStackIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ManagedChannel channel;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every coupon branch against the real seckill_coupon database; coupons and users 1,000,001+. */
-class CouponLedgerDbTest {
+class CouponLedgerDbIT {
   private static final long COUPON = 1_000_001L;
   private static final long USER = 1_000_001L;
   private static final String GID_PREFIX = "test-coupon-";

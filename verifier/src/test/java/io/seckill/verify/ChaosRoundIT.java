@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * Then half the buyers pay around a pulled-in deadline while pay-rpc and the API (the expirer) are
  * killed, the rest expire, and every invariant must hold again.
  */
-class ChaosRoundTest {
+class ChaosRoundIT {
   @Test
   @Timeout(540)
   void shortSeededRoundEndsWithoutViolations() throws Exception {

@@ -33,7 +33,7 @@ import org.redisson.api.RedissonClient;
  * other request told why. With the services and the consumer running, the same flood must end in
  * exactly 100 CONFIRMED orders in the databases.
  */
-class FloodTest {
+class FloodIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int STOCK = 100;
   private static final int USERS = 500;

@@ -37,7 +37,7 @@ import org.redisson.config.Config;
  * tables or DTM is detected and named. Rows are removed afterwards; DTM cannot forget a gid, so every
  * test uses order ids of its own and leaves its transactions finished (unfinished ones force-stopped).
  */
-class VerifierDatabaseTest {
+class VerifierDatabaseIT {
   private static final long P = 5_000_000 + (System.currentTimeMillis() / 1000 % 400_000) * 2;
   private static final ProductRange RANGE = new ProductRange(P, P + 1);
   /** Numbers the tests of this run: DTM keeps every gid, so each test has order ids of its own. */
@@ -61,7 +61,7 @@ class VerifierDatabaseTest {
   /** gids this test left (or may have left) unfinished in DTM: force-stopped afterwards. */
   private final List<String> unfinishedGids = new ArrayList<>();
 
-  VerifierDatabaseTest() {
+  VerifierDatabaseIT() {
     String base = P + "-vt" + RUN.incrementAndGet() + "-" + System.nanoTime() % 1_000_000;
     o1 = base + "-1";
     o2 = base + "-2";

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.TestInfo;
  * asserts database rows and DTM's final status.
  */
 @Tag("stack")
-class ConformanceTest {
+class ConformanceIT {
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
   private static final Duration WAIT = Duration.ofSeconds(30);
 

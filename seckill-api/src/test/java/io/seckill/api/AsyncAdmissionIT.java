@@ -27,7 +27,7 @@ import org.redisson.api.RedissonClient;
  * its callback, one that never comes (the ack wait expires: 504, slots back exactly once, a late
  * answer changes nothing), and many slow acks served by two worker threads.
  */
-class AsyncAdmissionTest {
+class AsyncAdmissionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static RedissonClient redis;
   private static ScheduledExecutorService timer;

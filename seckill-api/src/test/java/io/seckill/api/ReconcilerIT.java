@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /** The reconciler over the real Redis, with the order service replaced by a map of order states. */
-class ReconcilerTest {
+class ReconcilerIT {
   private static RedissonClient redis;
   private static AdmissionStore store;
   private final Map<String, StoredOrder> orders = new ConcurrentHashMap<>();

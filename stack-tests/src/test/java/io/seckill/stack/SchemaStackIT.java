@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * between the two applications must survive the second one. Runs as the application account,
  * which also proves its grants cover the schemas.
  */
-class SchemaStackTest {
+class SchemaStackIT {
 
   // Far above the demo's ids (products 1..20, coupons 1..200), so the markers never meet them.
   private final long markerId = 900_000_000L + ThreadLocalRandom.current().nextLong(1_000_000L);

@@ -35,7 +35,7 @@ import org.redisson.api.RedissonClient;
  * Who may do what, over the real Redis and Kafka: buyer tokens, private orders, the admin listener,
  * signed order messages, and the HTTP limits (content type, slow bodies, per-IP bucket, in-flight).
  */
-class TrustBoundaryTest {
+class TrustBoundaryIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ApiServer server;
   private static RedissonClient redis;
