@@ -139,4 +139,6 @@ service_env_drifted() {
   [[ "$have" != "$want" ]]
 }
 
-service_stop_grace() { printf 20; }
+# The Java services drain on SIGTERM (the consumer up to consumer.shutdown-timeout-ms, 20 s, then its
+# producer; the API http.shutdown-drain-ms, 10 s): the grace before SIGKILL is longer than both.
+service_stop_grace() { printf "%s" "${SECKILL_STOP_GRACE_S:-30}"; }

@@ -1,6 +1,7 @@
 package io.seckill.api;
 
 import io.seckill.api.AdmissionStore.Admission;
+import io.seckill.api.OrderDirectory.StoredOrder;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admits buyers: the in-process sold-out flag, then one Redis Lua step, then the Kafka write, with the
- * slots given back when the write fails. Knows nothing about HTTP. Nothing here waits: every step runs
+ * Admits buyers: the in-process sold-out flag, then one Redis Lua step, then the Kafka write. When the
+ * write certainly failed, the slots go back at once; when it may have reached the broker (no answer,
+ * a delivery timeout), the order's cancellation is recorded with order-rpc first, so that a message
+ * Kafka holds after all can only be refused by its Try, and only then do the slots go back; if the
+ * order is already in the databases, the buyer is admitted after all. Knows nothing about HTTP. Nothing here waits: every step runs
  * on the thread that completed the one before (Redisson's and the Kafka producer's I/O threads), except
  * the coupon lookup and {@code send()} (both may block: a cold coupon, Kafka metadata), which run on the
  * caller's executor.
@@ -24,8 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class AdmissionService {
   private static final Logger log = LoggerFactory.getLogger(AdmissionService.class);
 
+  /** The cancel reason recorded for an order whose message Kafka did not acknowledge. */
+  public static final String NOT_ACKNOWLEDGED = "order queue did not acknowledge";
+
   private final AdmissionStore store;
   private final OrderPublisher publisher;
+  private final OrderDirectory orders;
   private final CouponDiscounts coupons;
   private final int rateLimit;
   private final long rateWindowMs;
@@ -37,12 +45,14 @@ public final class AdmissionService {
 
   /**
    * A service over its collaborators; {@code rateLimit} 0 disables the per-user limit. A publish not
-   * answered within {@code ackWaitMs} ends the request with 504 and gives the slots back.
+   * answered within {@code ackWaitMs} ends the request with 504, once {@code orders} has recorded the
+   * order's cancellation.
    */
-  public AdmissionService(AdmissionStore store, OrderPublisher publisher, CouponDiscounts coupons,
+  public AdmissionService(AdmissionStore store, OrderPublisher publisher, OrderDirectory orders, CouponDiscounts coupons,
       int rateLimit, long rateWindowMs, long ackWaitMs) {
     this.store = store;
     this.publisher = publisher;
+    this.orders = orders;
     this.coupons = coupons;
     this.rateLimit = rateLimit;
     this.rateWindowMs = rateWindowMs;
@@ -121,7 +131,7 @@ public final class AdmissionService {
         try {
           blocking.execute(() -> {
             try {
-              publish(a, userId, productId, quantity, couponId, now, out);
+              publish(a, userId, productId, quantity, couponId, now, blocking, out);
             } catch (RuntimeException e) {
               log.error("order {} not queued, giving its slots back", a.orderId(), e);
               giveBack(a.orderId(), Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
@@ -141,7 +151,7 @@ public final class AdmissionService {
 
   /** Runs on the blocking executor: amount, then send(); the rest happens in the ack's callback. */
   private void publish(Admission a, long userId, long productId, int quantity, long couponId, long now,
-      CompletableFuture<Decision> out) {
+      Executor blocking, CompletableFuture<Decision> out) {
     String orderId = a.orderId();
     long amount;
     try {
@@ -159,12 +169,12 @@ public final class AdmissionService {
     try {
       ack = publisher.publish(msg);
     } catch (RuntimeException e) {
-      ack = CompletableFuture.failedFuture(new OrderPublisher.PublishException(e.toString(), e));
+      ack = CompletableFuture.failedFuture(new OrderPublisher.PublishException(e.toString(), e, false));
     }
     // The bounded view completes exactly once: with the ack, or with a TimeoutException after
-    // ackWaitMs, whichever comes first; so the slots are given back at most once from here.
+    // ackWaitMs, whichever comes first; so the order is settled at most once from here (a late ack
+    // of a message whose cancellation was recorded is refused by its Try).
     CompletableFuture<Void> bounded = ack.copy().orTimeout(ackWaitMs, TimeUnit.MILLISECONDS);
-    final CompletableFuture<Void> sent = ack;
     bounded.whenComplete((v, e) -> {
       if (e == null) {
         store.markQueuedAsync(orderId).whenComplete((r, qe) -> {
@@ -177,36 +187,83 @@ public final class AdmissionService {
         return;
       }
       Throwable c = cause(e);
-      if (c instanceof TimeoutException) {
-        // Kafka's own delivery.timeout.ms is shorter, so this only happens when its callback is lost.
-        log.warn("order {} not acknowledged within {} ms, giving its slots back", orderId, ackWaitMs);
-        sent.whenComplete((lv, le) -> {
-          if (le == null) {
-            log.error("order {} was acknowledged by Kafka after its slots were given back", orderId);
-          }
-        });
-        giveBack(orderId, Decision.refused(504, "queue_timeout", "QUEUE_TIMEOUT",
-            "order queue did not answer within " + ackWaitMs + " ms, retry", null), out);
-      } else {
+      if (c instanceof OrderPublisher.PublishException pe && !pe.mayBeWritten()) {
         log.warn("order {} not queued, giving its slots back: {}", orderId, c.getMessage());
         giveBack(orderId, Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
             "order queue unavailable, retry", null), out);
+        return;
+      }
+      // No answer, or a failure after the record left: Kafka may hold the message all the same.
+      boolean timedOut = c instanceof TimeoutException;
+      log.warn("order {} not acknowledged ({}): recording its cancellation before its slots go back", orderId,
+          timedOut ? "no answer within " + ackWaitMs + " ms" : c.getMessage());
+      Decision refusal = timedOut
+          ? Decision.refused(504, "queue_timeout", "QUEUE_TIMEOUT",
+              "order queue did not answer within " + ackWaitMs + " ms, retry", null)
+          : Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE", "order queue unavailable, retry", null);
+      try {
+        blocking.execute(() -> settleUnacknowledged(msg, refusal, out));
+      } catch (RejectedExecutionException re) {
+        out.complete(pending(orderId));
       }
     });
   }
 
+  /**
+   * Settles an order whose message may or may not be in Kafka, on a thread that may block: order-rpc
+   * records its cancellation unless the order is already there. A CANCELLED row can no longer be
+   * confirmed (its Try refuses), so its slots go back and the buyer hears {@code refusal}; an order
+   * already in the databases got through, so the buyer is admitted. When order-rpc cannot answer
+   * either, the slots stay taken and the reconciler decides once the admission is stale; the buyer
+   * gets the order id (202) to follow.
+   */
+  private void settleUnacknowledged(OrderMessage msg, Decision refusal, CompletableFuture<Decision> out) {
+    String orderId = msg.orderId();
+    StoredOrder o;
+    try {
+      o = orders.recordCancellation(new StoredOrder(orderId, msg.userId(), msg.productId(), msg.quantity(),
+          msg.couponId(), msg.amountCents(), "CANCELLED", ""), NOT_ACKNOWLEDGED);
+    } catch (RuntimeException e) {
+      log.warn("order {}: neither Kafka nor order-rpc can say whether it exists; the reconciler decides: {}",
+          orderId, e.toString());
+      out.complete(pending(orderId));
+      return;
+    }
+    if (!"CANCELLED".equals(o.status())) {
+      log.info("order {} reached the pipeline although Kafka did not acknowledge it ({}): admitted", orderId,
+          o.status());
+      store.markQueuedAsync(orderId).whenComplete((r, qe) -> out.complete(Decision.admitted(orderId)));
+      return;
+    }
+    // The order is CANCELLED: if this fails, the reconciler gives its slots back on its next pass.
+    release(orderId, true, refusal, out);
+  }
+
+  /** An admission whose fate the reconciler decides: the buyer follows it by its order id. */
+  private static Decision pending(String orderId) {
+    return new Decision(202, "queue_uncertain", orderId, null, null);
+  }
+
   /** Gives the slots and mark of an unpublished admission back, then completes {@code out} with {@code d}. */
   private void giveBack(String orderId, Decision d, CompletableFuture<Decision> out) {
+    // If this fails, the admission stays in state A and the reconciler cancels it once it is stale.
+    release(orderId, false, d, out);
+  }
+
+  /**
+   * Gives an admission's slots and mark back, keeping it as cancelled ({@code cancelled}) or dropping
+   * it (never published), then completes {@code out} with {@code d} whatever Redis answered.
+   */
+  private void release(String orderId, boolean cancelled, Decision d, CompletableFuture<Decision> out) {
     CompletionStage<Boolean> r;
     try {
-      r = store.releaseUnpublishedAsync(orderId);
+      r = cancelled ? store.releaseCancelledAsync(orderId) : store.releaseUnpublishedAsync(orderId);
     } catch (RuntimeException e) {
       r = CompletableFuture.failedStage(e);
     }
     r.whenComplete((released, e) -> {
       if (e != null) {
-        // The admission stays in state A; the reconciler cancels it once it is stale.
-        log.error("could not give back the slots of unpublished order {}: {}", orderId, cause(e).toString());
+        log.error("could not give back the slots of order {}: {}", orderId, cause(e).toString());
       } else if (released) {
         soldOut.remove(AdmissionStore.productOf(orderId));
       }

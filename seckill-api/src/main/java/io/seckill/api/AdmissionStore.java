@@ -144,6 +144,11 @@ public final class AdmissionStore {
     return release(orderId, "C");
   }
 
+  /** {@link #releaseCancelled} without waiting; true when this call gave the slots back. */
+  public CompletionStage<Boolean> releaseCancelledAsync(String orderId) {
+    return releaseAsync(orderId, "C");
+  }
+
   private boolean release(String orderId, String mode) {
     return join(releaseAsync(orderId, mode));
   }

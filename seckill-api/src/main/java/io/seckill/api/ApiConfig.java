@@ -33,6 +33,8 @@ public final class ApiConfig {
   public static final String HTTP_READ_TIMEOUT_MS = "http.read-timeout-ms";
   /** Idle keep-alive connections are closed after this (IDLE_TIMEOUT and NO_REQUEST_TIMEOUT). */
   public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle-timeout-ms";
+  /** On SIGTERM, how long requests in progress may take to finish (new ones get 503 meanwhile). */
+  public static final String HTTP_SHUTDOWN_DRAIN_MS = "http.shutdown-drain-ms";
   /** Longest time the request line and headers may take (REQUEST_PARSE_TIMEOUT). */
   public static final String HTTP_PARSE_TIMEOUT_MS = "http.parse-timeout-ms";
   /** Requests per second one client IP may make on the buyer port; 0 disables the limit. */
@@ -352,6 +354,7 @@ public final class ApiConfig {
     check(problems, () -> integer(HTTP_BODY_TIMEOUT_MS, 100, 600_000));
     check(problems, () -> integer(HTTP_READ_TIMEOUT_MS, 100, 600_000));
     check(problems, () -> integer(HTTP_IDLE_TIMEOUT_MS, 1000, 3_600_000));
+    check(problems, () -> integer(HTTP_SHUTDOWN_DRAIN_MS, 0, 600_000));
     check(problems, () -> integer(HTTP_PARSE_TIMEOUT_MS, 100, 600_000));
     check(problems, () -> integer(CLIENT_RATE, 0, 10_000_000));
     check(problems, () -> integer(CLIENT_BURST, 0, 10_000_000));

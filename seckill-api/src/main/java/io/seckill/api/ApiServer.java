@@ -13,8 +13,10 @@ import io.seckill.auth.OrderSigning;
 import io.seckill.auth.SecretFiles;
 import io.seckill.auth.TokenVerifier;
 import io.seckill.runtime.ConfigException;
+import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,9 @@ public final class ApiServer implements AutoCloseable {
   private final AdminApi adminApi;
   private final ApiMetrics metrics;
   private final Undertow undertow;
+  private final GracefulShutdownHandler buyerDrain;
+  private final GracefulShutdownHandler adminDrain;
+  private final long drainMs;
   private final long reconcileIntervalMs;
   private final OrderSagas sagas;
   private final PaymentProvider provider;
@@ -69,9 +74,9 @@ public final class ApiServer implements AutoCloseable {
           ? CouponDiscounts.fixed(c.number(ApiConfig.COUPON_FIXED_DISCOUNT, 0, Long.MAX_VALUE))
           : new CouponDiscounts.Grpc(c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT), deadlineMs);
       // Kafka reports every send within delivery.timeout.ms; the margin makes a lost callback the only
-      // way to reach this bound, which then answers 504 and gives the slots back.
+      // way to reach this bound, which then records the order's cancellation and answers 504.
       long ackWaitMs = c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) + 2_000L;
-      this.admission = new AdmissionService(store, publisher, coupons, c.integer(ApiConfig.RATE_LIMIT, 0, 1_000_000),
+      this.admission = new AdmissionService(store, publisher, rpc, coupons, c.integer(ApiConfig.RATE_LIMIT, 0, 1_000_000),
           c.integer(ApiConfig.RATE_WINDOW_MS, 1, 3_600_000), ackWaitMs);
       this.metrics = new ApiMetrics(admission::soldOutFlags);
       metrics.redisMemory(store::memory);
@@ -116,9 +121,12 @@ public final class ApiServer implements AutoCloseable {
           c.integer(ApiConfig.ADMIN_MAX_IDS, 1, 100_000), c.integer(ApiConfig.ADMIN_WAIT_MS, 100, 600_000),
           c.idList(ApiConfig.SALES_DEMO_PRODUCTS));
       int idleMs = c.integer(ApiConfig.HTTP_IDLE_TIMEOUT_MS, 1000, 3_600_000);
+      this.buyerDrain = Handlers.gracefulShutdown(api.handler());
+      this.adminDrain = Handlers.gracefulShutdown(adminApi.handler());
+      this.drainMs = c.integer(ApiConfig.HTTP_SHUTDOWN_DRAIN_MS, 0, 600_000);
       this.undertow = Undertow.builder()
-          .addHttpListener(c.integer(ApiConfig.HTTP_PORT, 0, 65535), c.string(ApiConfig.HTTP_HOST), api.handler())
-          .addHttpListener(c.integer(ApiConfig.ADMIN_PORT, 0, 65535), c.string(ApiConfig.ADMIN_HOST), adminApi.handler())
+          .addHttpListener(c.integer(ApiConfig.HTTP_PORT, 0, 65535), c.string(ApiConfig.HTTP_HOST), buyerDrain)
+          .addHttpListener(c.integer(ApiConfig.ADMIN_PORT, 0, 65535), c.string(ApiConfig.ADMIN_HOST), adminDrain)
           .setIoThreads(c.integer(ApiConfig.HTTP_IO_THREADS, 1, 64))
           .setWorkerThreads(c.integer(ApiConfig.HTTP_WORKER_THREADS, 1, 4096))
           // The handler answers 413 itself after maxBody + 1 bytes; this hard cap (far above it, so
@@ -256,6 +264,11 @@ public final class ApiServer implements AutoCloseable {
     return store;
   }
 
+  /** The order directory (order-rpc): tests read the rows the API recorded. */
+  public OrderDirectory orders() {
+    return rpc;
+  }
+
   /** The reconciler (tests run passes on demand). */
   public Reconciler reconciler() {
     return reconciler;
@@ -300,6 +313,17 @@ public final class ApiServer implements AutoCloseable {
   /** Stops taking requests, then closes the reconciler, Kafka, gRPC, the pool and Redis. */
   @Override
   public void close() {
+    // First the HTTP drain: new requests get 503, those in progress finish with Redis, Kafka and
+    // the services still open, so no admitted buyer is left without an answer.
+    buyerDrain.shutdown();
+    adminDrain.shutdown();
+    try {
+      if (!buyerDrain.awaitShutdown(drainMs) || !adminDrain.awaitShutdown(Math.max(1, drainMs / 10))) {
+        log.warn("seckill-api: requests still in progress after the {} ms drain", drainMs);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (expirer != null) {
       expirer.close();
     }

@@ -4,6 +4,7 @@ import io.seckill.auth.OrderSigning;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,19 +56,26 @@ public final class KafkaOrderPublisher implements OrderPublisher {
     record.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.US_ASCII));
     record.headers().add(OrderSigning.SIGNATURE_HEADER, sig.value().getBytes(StandardCharsets.US_ASCII));
     CompletableFuture<Void> ack = new CompletableFuture<>();
+    Thread caller = Thread.currentThread();
+    AtomicBoolean returned = new AtomicBoolean();
     try {
       // The callback runs on the producer's I/O thread once the broker answered or the record expired
-      // (delivery.timeout.ms): nobody waits for it.
+      // (delivery.timeout.ms): nobody waits for it. send() itself calls it, on this thread, when the
+      // record never reached the producer's buffer (no metadata within max.block.ms, too large).
       producer.send(record, (meta, e) -> {
         if (e == null) {
           ack.complete(null);
         } else {
-          ack.completeExceptionally(new PublishException("kafka did not acknowledge: " + e.getMessage(), e));
+          // Once buffered, a delivery timeout or a broken connection says nothing about what the broker wrote.
+          boolean neverBuffered = !returned.get() && Thread.currentThread() == caller;
+          ack.completeExceptionally(new PublishException("kafka did not acknowledge: " + e.getMessage(), e,
+              !neverBuffered));
         }
       });
+      returned.set(true);
     } catch (RuntimeException e) {
       // max.block.ms expired waiting for metadata, or the producer is closed: nothing was written.
-      ack.completeExceptionally(new PublishException("kafka send refused: " + e.getMessage(), e));
+      ack.completeExceptionally(new PublishException("kafka send refused: " + e.getMessage(), e, false));
     }
     return ack;
   }

@@ -7,8 +7,9 @@ public interface OrderPublisher extends AutoCloseable {
   /**
    * Starts publishing {@code order} and returns at once (or after the bounded wait for the broker's
    * metadata): the future completes when the broker acknowledged the message, or exceptionally with a
-   * {@link PublishException} when it did not, in which case the message was not written. It never
-   * throws itself. Idempotency key: the orderId (the record key).
+   * {@link PublishException} when it did not. A failure without an answer from the broker does not
+   * prove that nothing was written ({@link PublishException#mayBeWritten()}). It never throws itself.
+   * Idempotency key: the orderId (the record key).
    */
   CompletableFuture<Void> publish(OrderMessage order);
 
@@ -16,13 +17,23 @@ public interface OrderPublisher extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** The order message was not written. */
+  /** The broker did not acknowledge the order message. */
   final class PublishException extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean mayBeWritten;
 
-    /** A failed publish and why. */
-    public PublishException(String message, Throwable cause) {
+    /**
+     * A failed publish and why; {@code mayBeWritten} when the record had left for the broker (a
+     * delivery timeout or a lost answer: the broker may hold it all the same).
+     */
+    public PublishException(String message, Throwable cause, boolean mayBeWritten) {
       super(message, cause);
+      this.mayBeWritten = mayBeWritten;
+    }
+
+    /** True unless the message certainly never reached the broker. */
+    public boolean mayBeWritten() {
+      return mayBeWritten;
     }
   }
 }

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /**
- * The asynchronous admission path over real Redis with a scripted publisher: an ack that fails in
- * its callback, one that never comes (the ack wait expires: 504, slots back exactly once, a late
- * answer changes nothing), and many slow acks served by two worker threads.
+ * The asynchronous admission path over real Redis and order-rpc with a scripted publisher: a send
+ * the broker never saw (slots back at once), an ack that fails in its callback and one that never
+ * comes (the message may be in Kafka: its cancellation is recorded with order-rpc before the slots
+ * go back, 503 / 504, a late answer changes nothing), one whose order reached the databases all the
+ * same (admitted), and many slow acks served by two worker threads.
  */
 class AsyncAdmissionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,17 +40,23 @@ class AsyncAdmissionIT {
     final ConcurrentLinkedQueue<CompletableFuture<Void>> acks = new ConcurrentLinkedQueue<>();
     volatile long ackAfterMs = -1;
     volatile boolean fail;
+    volatile boolean refuseAtOnce;
 
     @Override
     public CompletableFuture<Void> publish(OrderMessage order) {
       sent.add(order);
       CompletableFuture<Void> ack = new CompletableFuture<>();
       acks.add(ack);
+      if (refuseAtOnce) {
+        // As send() failing for metadata: the record never left this process.
+        ack.completeExceptionally(new PublishException("no metadata", new RuntimeException("max.block.ms"), false));
+        return ack;
+      }
       if (ackAfterMs >= 0) {
         // The answer comes later from another thread, as the Kafka producer's callback does.
         timer.schedule(() -> {
           if (fail) {
-            ack.completeExceptionally(new PublishException("broker refused", new RuntimeException("NOT_ENOUGH_REPLICAS")));
+            ack.completeExceptionally(new PublishException("delivery timeout", new RuntimeException("expired"), true));
           } else {
             ack.complete(null);
           }
@@ -61,6 +69,7 @@ class AsyncAdmissionIT {
   @BeforeAll
   static void start() throws Exception {
     assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
+    assertTrue(TestStack.reachable(9001), "order-rpc of the local stack is not running (./seckill up)");
     redis = TestStack.redis();
     timer = Executors.newSingleThreadScheduledExecutor();
   }
@@ -88,7 +97,27 @@ class AsyncAdmissionIT {
   }
 
   @Test
-  void anAckFailingInItsCallbackMeans503AndTheSlotsBack() throws Exception {
+  void aSendTheBrokerNeverSawMeans503AndTheSlotsBackAtOnce() throws Exception {
+    long product = TestStack.testProductId();
+    HeldPublisher kafka = new HeldPublisher();
+    kafka.refuseAtOnce = true;
+    try (ApiServer s = server(kafka, Map.of())) {
+      s.store().openSale(product, 3, 900, 3, System.currentTimeMillis());
+      HttpResponse<String> r = order(s, 6, product, 3);
+      assertEquals(503, r.statusCode(), r.body());
+      assertEquals("QUEUE_UNAVAILABLE", json(r).get("reason").asText());
+      String orderId = kafka.sent.peek().orderId();
+      assertEquals(3, s.store().sale(product).orElseThrow().left(), "all slots back");
+      assertTrue(s.store().record(orderId).isEmpty(), "the admission record is dropped");
+      assertTrue(s.orders().find(orderId).isEmpty(), "nothing recorded with order-rpc: nothing was written");
+      assertEquals(1.0, s.metrics().admissionCount("queue_unavailable"));
+    } finally {
+      TestStack.cleanRedis(redis, product);
+    }
+  }
+
+  @Test
+  void anAckFailingInItsCallbackRecordsTheCancellationThenMeans503AndTheSlotsBack() throws Exception {
     long product = TestStack.testProductId();
     HeldPublisher kafka = new HeldPublisher();
     kafka.ackAfterMs = 50;
@@ -100,10 +129,15 @@ class AsyncAdmissionIT {
       assertEquals("QUEUE_UNAVAILABLE", json(r).get("reason").asText());
       assertTrue(r.headers().firstValue("Retry-After").isPresent());
       assertEquals(1, kafka.sent.size());
+      String orderId = kafka.sent.peek().orderId();
+      // Kafka may hold the message: the order is CANCELLED first, so its Try can only refuse.
+      OrderDirectory.StoredOrder row = s.orders().find(orderId).orElseThrow(() -> new AssertionError("no order row"));
+      assertEquals("CANCELLED", row.status());
+      assertEquals(AdmissionService.NOT_ACKNOWLEDGED, row.reason());
       assertEquals(3, s.store().sale(product).orElseThrow().left(), "all slots back");
       assertTrue(s.store().pending(product, Long.MAX_VALUE, 10).isEmpty());
       assertEquals(0, redis.getMap("seckill:users:{" + product + "}").size(), "the user's mark is back");
-      assertTrue(s.store().record(kafka.sent.peek().orderId()).isEmpty(), "the admission record is dropped");
+      assertEquals('C', s.store().record(orderId).orElseThrow().state(), "the admission is kept as cancelled");
       assertFalse(s.admission().isFlaggedSoldOut(product));
       assertEquals(1.0, s.metrics().admissionCount("queue_unavailable"));
 
@@ -119,7 +153,40 @@ class AsyncAdmissionIT {
   }
 
   @Test
-  void anAckThatNeverComesMeans504AndTheSlotsBackExactlyOnce() throws Exception {
+  void anOrderThatReachedTheDatabasesAlthoughItsAckFailedIsAdmitted() throws Exception {
+    long product = TestStack.testProductId();
+    HeldPublisher kafka = new HeldPublisher();
+    try (ApiServer s = server(kafka, Map.of())) {
+      s.store().openSale(product, 2, 900, 2, System.currentTimeMillis());
+      CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
+        try {
+          return order(s, 11, product, 1);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      CompletableFuture<Void> ack = null;
+      for (int i = 0; i < 200 && (ack = kafka.acks.peek()) == null; i++) {
+        Thread.sleep(10);
+      }
+      assertTrue(ack != null, "the API published");
+      String orderId = kafka.sent.peek().orderId();
+      // The broker wrote the message and the consumer's Try created the row; then the answer was lost.
+      assertEquals("TRYING", TestStack.tryOrder(orderId, 11, product, 1).status());
+      ack.completeExceptionally(new OrderPublisher.PublishException("connection lost", new RuntimeException("reset"), true));
+      HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
+      assertEquals(202, r.statusCode(), r.body());
+      assertEquals(orderId, json(r).get("orderId").asText());
+      assertEquals("TRYING", s.orders().find(orderId).orElseThrow().status(), "the live order is left alone");
+      assertEquals(1, s.store().sale(product).orElseThrow().left(), "its slot stays taken");
+      assertEquals('Q', s.store().record(orderId).orElseThrow().state());
+    } finally {
+      TestStack.cleanRedis(redis, product);
+    }
+  }
+
+  @Test
+  void anAckThatNeverComesRecordsTheCancellationThenMeans504AndTheSlotsBackExactlyOnce() throws Exception {
     long product = TestStack.testProductId();
     HeldPublisher kafka = new HeldPublisher(); // never answers by itself
     // delivery timeout 1000 ms: the API gives up waiting after 1000 + 2000 ms.
@@ -130,6 +197,7 @@ class AsyncAdmissionIT {
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertEquals(504, r.statusCode(), r.body());
       assertEquals("QUEUE_TIMEOUT", json(r).get("reason").asText());
+      assertEquals("CANCELLED", s.orders().find(kafka.sent.peek().orderId()).orElseThrow().status());
       assertTrue(tookMs >= 2900 && tookMs < 10_000, "answered after the ack wait, took " + tookMs + " ms");
       assertEquals(2, s.store().sale(product).orElseThrow().left(), "slots back");
       assertEquals(0, redis.getMap("seckill:users:{" + product + "}").size(), "mark back");
@@ -140,7 +208,7 @@ class AsyncAdmissionIT {
       kafka.ackAfterMs = 0;
       HttpResponse<String> other = order(s, 9, product, 1);
       assertEquals(202, other.statusCode(), other.body());
-      lateAck.completeExceptionally(new OrderPublisher.PublishException("expired", new RuntimeException()));
+      lateAck.completeExceptionally(new OrderPublisher.PublishException("expired", new RuntimeException(), true));
       Thread.sleep(300);
       assertEquals(1, s.store().sale(product).orElseThrow().left());
       assertEquals(1, redis.getMap("seckill:users:{" + product + "}").size());

@@ -63,7 +63,7 @@ class ReconcilerIT {
     product = TestStack.testProductId();
     store.openSale(product, 4, 1000, 4, System.currentTimeMillis());
     admission = new AdmissionService(store, msg -> java.util.concurrent.CompletableFuture.completedFuture(null),
-        CouponDiscounts.fixed(0), 0, 1000, 5000);
+        directory, CouponDiscounts.fixed(0), 0, 1000, 5000);
     metrics = new ApiMetrics(admission::soldOutFlags);
   }
 

@@ -170,6 +170,32 @@ final class TestStack {
   }
 
   /** A POST with {@code headers} (name, value, name, value...) and a JSON body. */
+  /**
+   * Runs order-rpc's TCC Try for an order as DTM would (gid {@code seckill-<orderId>}, branch 01),
+   * as if its message had reached the consumer; returns the row it left.
+   */
+  static OrderDirectory.StoredOrder tryOrder(String orderId, long userId, long productId, int quantity) {
+    io.grpc.ManagedChannel ch = io.grpc.ManagedChannelBuilder.forAddress(HOST, ORDER_PORT).usePlaintext().build();
+    try {
+      io.grpc.Metadata h = new io.grpc.Metadata();
+      h.put(io.seckill.dtm.DtmHeaders.GID, "seckill-" + orderId);
+      h.put(io.seckill.dtm.DtmHeaders.TRANS_TYPE, io.seckill.dtm.DtmHeaders.TCC);
+      h.put(io.seckill.dtm.DtmHeaders.BRANCH_ID, "01");
+      h.put(io.seckill.dtm.DtmHeaders.OP, "try");
+      h.put(io.seckill.dtm.DtmHeaders.DTM, HOST + ":" + DTM_GRPC_PORT);
+      io.seckill.proto.order.OrderServiceGrpc.newBlockingStub(ch)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(h))
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .try_(io.seckill.proto.order.OrderRequest.newBuilder().setOrderId(orderId).setUserId(userId)
+              .setProductId(productId).setQuantity(quantity).setAmountCents(900L * quantity).build());
+      try (GrpcClients orders = new GrpcClients(HOST + ":" + ORDER_PORT, HOST + ":" + PRODUCT_PORT, 10_000)) {
+        return orders.find(orderId).orElseThrow(() -> new AssertionError("Try left no row for " + orderId));
+      }
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
   static HttpResponse<String> post(int port, String path, String body, String... headers)
       throws IOException, InterruptedException {
     return postTyped(port, path, "application/json", body, headers);
