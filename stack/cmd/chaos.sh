@@ -7,5 +7,6 @@
 source "${SECKILL_ROOT}/stack/cmd/verify.sh"
 
 cmd_chaos() {
+  verifier_stack_up "$@"
   verifier_java chaos "$@"
 }

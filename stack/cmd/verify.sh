@@ -22,6 +22,17 @@ verifier_java() {
     -cp "${jar}:${SECKILL_ROOT}/verifier/target/lib/*" io.seckill.verify.VerifierMain "$@"
 }
 
+# verifier_stack_up ARGS...: bring the stack up (idempotent: a running stack is only checked)
+# unless ARGS ask for help; a fresh start skips the warm-up, which verify and chaos do not need.
+verifier_stack_up() {
+  local a
+  for a in "$@"; do
+    [[ "$a" == -h || "$a" == --help ]] && return 0
+  done
+  (SECKILL_WARMUP_ORDERS=${SECKILL_WARMUP_ORDERS:-0} cmd_up)
+}
+
 cmd_verify() {
+  verifier_stack_up "$@"
   verifier_java verify "$@"
 }

@@ -176,8 +176,9 @@ public final class ConsumerMain {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     // Offsets are committed by hand, only up to the contiguous prefix of durable outcomes.
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // A new group must start at the first order, not skip those produced before it joined.
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // No silent reset: the loop starts a new group's partitions at their beginning, and reports a
+    // committed offset that fell off the log (records deleted unread) before doing the same.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     // Records of an aborted producer transaction were never accepted orders.
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // Bounds the backlog held while paused (back-pressure) to one poll's worth.

@@ -37,6 +37,7 @@ public final class Metrics {
   private final Counter commits;
   private final Counter unfinished;
   private final Counter dtmQueries;
+  private final Counter offsetsLost;
   private final Map<String, Long> lag = new ConcurrentSkipListMap<>();
   private volatile int inFlight;
   private volatile int paused;
@@ -66,6 +67,9 @@ public final class Metrics {
         .help("Transactions handed back without an outcome.").register(registry);
     dtmQueries = Counter.builder().name("seckill_consumer_dtm_queries_total")
         .help("DTM status queries sent.").register(registry);
+    offsetsLost = Counter.builder().name("seckill_consumer_offsets_lost_total")
+        .help("Partitions whose committed offset had fallen off the log (records deleted unread), restarted at the earliest.")
+        .register(registry);
     commits = Counter.builder().name("seckill_consumer_commits_total")
         .help("Successful offset commits.").register(registry);
     GaugeWithCallback.builder().name("seckill_consumer_in_flight")
@@ -122,6 +126,16 @@ public final class Metrics {
   /** One DTM status query was sent (each costs DTM a storage read and us an HTTP round trip). */
   public void dtmQuery() {
     dtmQueries.inc();
+  }
+
+  /** {@code partitions} partitions had a committed offset no longer in the log. */
+  public void offsetsLost(int partitions) {
+    offsetsLost.inc(partitions);
+  }
+
+  /** How many times a committed offset was found no longer in the log. */
+  public long offsetsLost() {
+    return offsetsLost.getLongValue();
   }
 
   /** An offset commit succeeded. */

@@ -19,7 +19,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +129,7 @@ public final class OrderConsumer implements Runnable {
         dispatchBacklog();
         applyBackPressure();
         // While saturated, poll briefly: the partitions are paused and completions need draining.
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(saturated ? SATURATED_POLL : settings.pollTimeout());
+        ConsumerRecords<byte[], byte[]> records = poll(saturated ? SATURATED_POLL : settings.pollTimeout());
         for (ConsumerRecord<byte[], byte[]> r : records) {
           backlog.add(r);
         }
@@ -151,6 +153,47 @@ public final class OrderConsumer implements Runnable {
       running = false;
       finished.countDown();
     }
+  }
+
+  /**
+   * One poll. The client resets no offset by itself ({@code auto.offset.reset=none}): a partition
+   * without a committed offset (a new group) starts at its beginning; one whose committed offset is
+   * no longer in the log (retention deleted the records after it: orders may have been skipped)
+   * starts at the earliest offset too, loudly, with an error line and a metric.
+   */
+  private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+    try {
+      return consumer.poll(timeout);
+    } catch (NoOffsetForPartitionException e) {
+      log.info("no committed offset for {}: starting at the beginning", e.partitions());
+      consumer.seekToBeginning(e.partitions());
+    } catch (OffsetOutOfRangeException e) {
+      log.error("committed offsets {} are no longer in the log, so the orders after them may have been deleted"
+          + " unread; resuming at the earliest offset of {}", e.offsetOutOfRangePartitions(), e.partitions());
+      metrics.offsetsLost(e.partitions().size());
+      restartAtEarliest(e.partitions());
+    }
+    return ConsumerRecords.empty();
+  }
+
+  /**
+   * Starts {@code partitions} over at their earliest offsets, as a new owner would: what is fetched
+   * and not started is dropped, and the tracker forgets them, so transactions still running there
+   * finish in an epoch that is over (their orders are idempotent by gid and run again).
+   */
+  private void restartAtEarliest(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> reset = new HashSet<>(partitions);
+    forget(reset);
+    consumer.seekToBeginning(reset);
+  }
+
+  /** Drops what is fetched and not started of {@code partitions} and forgets their offsets and counts. */
+  private void forget(Set<TopicPartition> partitions) {
+    backlog.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+    partitions.forEach(tp -> {
+      tracker.forget(tp);
+      inFlightByPartition.remove(tp);
+    });
   }
 
   private void shutdown() {
@@ -373,11 +416,7 @@ public final class OrderConsumer implements Runnable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       Set<TopicPartition> lost = new HashSet<>(partitions);
-      backlog.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
-      lost.forEach(tp -> {
-        tracker.forget(tp);
-        inFlightByPartition.remove(tp);
-      });
+      forget(lost);
       metrics.clearLag();
       log.warn("lost {} without committing", lost);
     }

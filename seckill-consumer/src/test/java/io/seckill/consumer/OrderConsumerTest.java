@@ -117,6 +117,23 @@ class OrderConsumerTest {
   }
 
   @Test
+  void aCommittedOffsetThatFellOffTheLogIsCountedAndReadFromTheEarliest() throws Exception {
+    start(16);
+    add(p0, 0, "r0");
+    eventually("r0 started", () -> running.containsKey("r0"));
+    finish("r0");
+    eventually("commit 1", () -> Long.valueOf(1).equals(committed(p0)));
+    // Retention deleted the log past the committed offset: the next fetch answers out of range.
+    kafka.schedulePollTask(() -> kafka.setPollException(
+        new org.apache.kafka.clients.consumer.OffsetOutOfRangeException("out of range", Map.of(p0, 1L))));
+    eventually("counted", () -> metrics.offsetsLost() == 1);
+    assertTrue(metrics.render().contains("seckill_consumer_offsets_lost_total 1.0"), metrics.render());
+    add(p0, 0, "again");
+    eventually("read again from the earliest offset", () -> running.containsKey("again"));
+    assertTrue(loop.running(), "the loop goes on");
+  }
+
+  @Test
   void pausesAtTheInFlightLimitAndResumes() throws Exception {
     start(2);
     for (int i = 0; i < 5; i++) {

@@ -5,7 +5,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@code main} of every branch service: config, database, server, run until stopped. */
+/** The {@code main} of every branch service: config, database, barrier purge, server, run until stopped. */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
 
@@ -39,8 +39,10 @@ public final class ServiceMain {
     }
     BranchServer server;
     Database database = null;
+    BarrierPurge purge;
     try {
       database = Database.open(config, name, mappers.toArray(new Class<?>[0]));
+      purge = BarrierPurge.startFromConfig(config, database.dataSource());
       server = BranchServer.start(BranchServer.tcpBuilder(config), config, database,
           assembly.services(database, config));
     } catch (ConfigException e) {
@@ -66,6 +68,8 @@ public final class ServiceMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.stop();
+    } finally {
+      purge.close();
     }
     log.info("{} stopped", name);
   }
