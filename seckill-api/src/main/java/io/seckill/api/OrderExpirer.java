@@ -87,11 +87,11 @@ public final class OrderExpirer implements AutoCloseable {
         try {
           OrderSagas.Outcome outcome = sagas.expire(o);
           metrics.expiry(switch (outcome) {
-            case DONE -> "expired";
+            case RAN, DONE -> "expired";
             case REFUSED -> "paid_first";
             case RUNNING -> "in_progress";
           });
-          if (outcome == OrderSagas.Outcome.DONE) {
+          if (outcome == OrderSagas.Outcome.RAN || outcome == OrderSagas.Outcome.DONE) {
             log.debug("order {} expired", o.orderId());
           }
         } catch (InterruptedException e) {

@@ -41,7 +41,9 @@ import java.util.concurrent.TimeoutException;
 public final class OrderSagas implements AutoCloseable {
   /** What became of a saga. */
   public enum Outcome {
-    /** Every step ran. */
+    /** This Submit ran every step: the pivot succeeded for this very request. */
+    RAN,
+    /** Every step ran (DTM says so; perhaps through an earlier Submit of the same gid). */
     DONE,
     /** The pivot refused (the payment was paid first, or the payment lost): nothing else ran. */
     REFUSED,
@@ -127,7 +129,7 @@ public final class OrderSagas implements AutoCloseable {
   private Outcome run(String gid, List<SagaStep> steps) throws InterruptedException {
     try {
       dtm.submitSaga(gid, steps, options).get(deadlineMs + 10_000, TimeUnit.MILLISECONDS);
-      return Outcome.DONE;
+      return Outcome.RAN;
     } catch (ExecutionException e) {
       // ABORTED means rolled back, still retrying, or finished by an earlier Submit: DTM says which.
       if (Status.fromThrowable(e.getCause()).getCode() != Status.Code.ABORTED) {

@@ -190,8 +190,10 @@ final class PaymentRoutes {
   /** Runs the payment saga of {@code c} and answers what the payment row says now about its transaction. */
   private String settle(StoredOrder o, PaymentCallback c) throws InterruptedException {
     OrderSagas.Outcome saga = sagas.pay(o, c.providerTxnId(), c.amountCents());
-    Payment p = sagas.payment(o.orderId()).orElse(null);
-    String outcome = outcome(p, c.providerTxnId(), saga);
+    // When this Submit ran the saga, its pivot settled this order's payment with this transaction:
+    // PAID, without asking pay-rpc. Otherwise the payment row says what became of the transaction.
+    String outcome = saga == OrderSagas.Outcome.RAN ? "PAID"
+        : outcome(sagas.payment(o.orderId()).orElse(null), c.providerTxnId(), saga);
     if (!outcome.equals("PROCESSING") && settled.asMap().putIfAbsent(settledKey(c), outcome) == null
         && outcome.equals("REFUND_PENDING")) {
       metrics.refund();

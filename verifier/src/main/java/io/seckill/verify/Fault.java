@@ -9,7 +9,7 @@ import java.util.Random;
  * One injected fault.
  *
  * @param kind what is done
- * @param target the part it is done to (a service, dtm, mariadb) or "" for message faults
+ * @param target the part it is done to (a service, dtm, mariadb, kafka, redis) or "" for message faults
  */
 public record Fault(Kind kind, String target) {
   /** The kinds of fault a chaos run injects. */
@@ -31,7 +31,11 @@ public record Fault(Kind kind, String target) {
     return target.isEmpty() ? kind.name().toLowerCase() : kind.name().toLowerCase() + " " + target;
   }
 
-  /** Every fault type once: kill each service and DTM, slow each branch, duplicates, poison, MariaDB restart. */
+  /**
+   * Every fault type once: kill each service and DTM, slow each branch, duplicates, poison, a MariaDB
+   * restart, and the two stores that are not databases: the Kafka broker and Redis (DTM's storage
+   * and the API's admissions), each killed (SIGKILL, then started) and paused (SIGSTOP).
+   */
   public static List<Fault> catalog(List<String> services) {
     List<Fault> out = new ArrayList<>();
     for (String s : services) {
@@ -46,6 +50,10 @@ public record Fault(Kind kind, String target) {
     out.add(new Fault(Kind.DUPLICATE, ""));
     out.add(new Fault(Kind.POISON, ""));
     out.add(new Fault(Kind.RESTART, "mariadb"));
+    for (String store : List.of("kafka", "redis")) {
+      out.add(new Fault(Kind.KILL, store));
+      out.add(new Fault(Kind.SLOW, store));
+    }
     return out;
   }
 

@@ -3,6 +3,7 @@ package io.seckill.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +17,9 @@ class FaultTest {
   @Test
   void catalogHoldsEveryFaultType() {
     List<Fault> c = Fault.catalog(SERVICES);
-    assertEquals(6 + 1 + 4 + 3, c.size());
+    assertEquals(6 + 1 + 4 + 3 + 4, c.size());
+    assertTrue(c.containsAll(List.of(new Fault(Fault.Kind.KILL, "kafka"), new Fault(Fault.Kind.SLOW, "kafka"),
+        new Fault(Fault.Kind.KILL, "redis"), new Fault(Fault.Kind.SLOW, "redis"))), c.toString());
     assertEquals(new HashSet<>(List.of(Fault.Kind.values())), new HashSet<>(c.stream().map(Fault::kind).toList()));
   }
 
