@@ -286,8 +286,11 @@ class VerifierDatabaseIT {
     payment(unknown, U1 + 3, 1000, "AWAITING_PAYMENT");
     sql("UPDATE seckill_product.product SET available = 6, sold = 4 WHERE id = ?", P);
     Map<String, Check> c = verify(Set.of());
-    assertEquals(Set.of("dtm.outcome-agrees"), violatedOwn(c));
+    // Nobody admitted it either: in a sale the API admitted buyers to, it holds a unit Redis gave to no one.
+    assertEquals(Set.of("dtm.outcome-agrees", "redis.slots"), violatedOwn(c));
     assertEquals(List.of(unknown + " (CONFIRMED, no DTM transaction)"), c.get("dtm.outcome-agrees").offenders());
+    assertEquals(List.of("product " + P + ": live order " + unknown + " has no admission record"),
+        c.get("redis.slots").offenders());
   }
 
   @Test
