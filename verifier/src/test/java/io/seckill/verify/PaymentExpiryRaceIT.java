@@ -86,9 +86,10 @@ class PaymentExpiryRaceIT {
         assertEquals(List.of(), t.problems(), counts);
         assertEquals(confirmed.size(), t.paid() + t.expired(), counts);
         // The spread straddles the deadline: both sides of the race must really have happened. With
-        // the expirer killed around the deadline, re-delivered callbacks win more often (observed
-        // 25-27 expiries of ~265), so that run needs 5% of each side, the calm one 10%.
-        int floor = confirmed.size() / (chaos ? 20 : 10);
+        // the API (expirer and callback receiver) killed across the deadline, how many expire depends
+        // on which comes back first after the restart (observed 10-29 of ~265), so that run needs
+        // each side to have happened at all; the calm one needs 10% of each.
+        int floor = chaos ? 0 : confirmed.size() / 10;
         assertTrue(t.paid() > floor && t.expired() > floor, counts + ", each side must exceed " + floor);
         assertEquals(Set.of(), outcomes.keySet().stream().filter(k -> !Set.of("PAID", "REFUND_PENDING").contains(k))
             .collect(Collectors.toSet()), counts);
