@@ -88,8 +88,9 @@ class PaymentExpiryRaceIT {
         // The spread straddles the deadline: both sides of the race must really have happened. With
         // the API (expirer and callback receiver) killed across the deadline, how many expire depends
         // on which comes back first after the restart (observed 10-29 of ~265), so that run needs
-        // each side to have happened at all; the calm one needs 10% of each.
-        int floor = chaos ? 0 : confirmed.size() / 10;
+        // each side to have happened at all. The calm one needs 5% of each (observed 96-145
+        // expiries of ~885: fewer since a callback whose own saga settled it no longer re-reads).
+        int floor = chaos ? 0 : confirmed.size() / 20;
         assertTrue(t.paid() > floor && t.expired() > floor, counts + ", each side must exceed " + floor);
         assertEquals(Set.of(), outcomes.keySet().stream().filter(k -> !Set.of("PAID", "REFUND_PENDING").contains(k))
             .collect(Collectors.toSet()), counts);
