@@ -43,11 +43,11 @@ class BarrierPurgeIT {
     insert(PREFIX + "new-0", 1);
     insert(PREFIX + "new-1", 167);
     // Batches of 2: three statements for our five old rows (and any others a long-lived machine holds).
-    long deleted = new BarrierPurge(db.database().dataSource(), Duration.ofHours(168), 2, 0).runOnce(Instant.now());
+    long deleted = new BarrierPurge(db.database().dataSource(), Duration.ofHours(168), 2, 0, Duration.ZERO).runOnce(Instant.now());
     assertTrue(deleted >= 5, "deleted " + deleted);
     assertEquals(0, db.number("SELECT COUNT(*) FROM barrier WHERE gid LIKE ?", PREFIX + "old-%"));
     assertEquals(2, db.number("SELECT COUNT(*) FROM barrier WHERE gid LIKE ?", PREFIX + "new-%"));
-    assertEquals(0, new BarrierPurge(db.database().dataSource(), Duration.ofHours(168), 2, 0).runOnce(Instant.now()),
+    assertEquals(0, new BarrierPurge(db.database().dataSource(), Duration.ofHours(168), 2, 0, Duration.ZERO).runOnce(Instant.now()),
         "a second run finds nothing");
   }
 }

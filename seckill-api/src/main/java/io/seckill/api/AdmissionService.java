@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * write certainly failed, the slots go back at once; when it may have reached the broker (no answer,
  * a delivery timeout), the order's cancellation is recorded with order-rpc first, so that a message
  * Kafka holds after all can only be refused by its Try, and only then do the slots go back; if the
- * order is already in the databases, the buyer is admitted after all. Knows nothing about HTTP. Nothing here waits: every step runs
- * on the thread that completed the one before (Redisson's and the Kafka producer's I/O threads), except
- * the coupon lookup and {@code send()} (both may block: a cold coupon, Kafka metadata), which run on the
- * caller's executor.
+ * order is already in the databases, the buyer is admitted after all. Knows nothing about HTTP.
+ * Nothing here waits: every step runs on the thread that completed the one before (Redisson's and
+ * the Kafka producer's I/O threads), except the coupon lookup, {@code send()} (both may block: a cold
+ * coupon, Kafka metadata) and the order-rpc call of an unacknowledged send, which run on the caller's
+ * executor.
  */
 public final class AdmissionService {
   private static final Logger log = LoggerFactory.getLogger(AdmissionService.class);
@@ -134,14 +135,12 @@ public final class AdmissionService {
               publish(a, userId, productId, quantity, couponId, now, blocking, out);
             } catch (RuntimeException e) {
               log.error("order {} not queued, giving its slots back", a.orderId(), e);
-              giveBack(a.orderId(), Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
-                  "order queue unavailable, retry", null), out);
+              giveBack(a.orderId(), queueUnavailable(), out);
             }
           });
         } catch (RejectedExecutionException e) {
           log.warn("order {} not queued (no thread to publish it), giving its slots back", a.orderId());
-          giveBack(a.orderId(), Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
-              "order queue unavailable, retry", null), out);
+          giveBack(a.orderId(), queueUnavailable(), out);
         }
         return out;
       default:
@@ -189,8 +188,7 @@ public final class AdmissionService {
       Throwable c = cause(e);
       if (c instanceof OrderPublisher.PublishException pe && !pe.mayBeWritten()) {
         log.warn("order {} not queued, giving its slots back: {}", orderId, c.getMessage());
-        giveBack(orderId, Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE",
-            "order queue unavailable, retry", null), out);
+        giveBack(orderId, queueUnavailable(), out);
         return;
       }
       // No answer, or a failure after the record left: Kafka may hold the message all the same.
@@ -200,7 +198,7 @@ public final class AdmissionService {
       Decision refusal = timedOut
           ? Decision.refused(504, "queue_timeout", "QUEUE_TIMEOUT",
               "order queue did not answer within " + ackWaitMs + " ms, retry", null)
-          : Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE", "order queue unavailable, retry", null);
+          : queueUnavailable();
       try {
         blocking.execute(() -> settleUnacknowledged(msg, refusal, out));
       } catch (RejectedExecutionException re) {
@@ -237,6 +235,11 @@ public final class AdmissionService {
     }
     // The order is CANCELLED: if this fails, the reconciler gives its slots back on its next pass.
     release(orderId, true, refusal, out);
+  }
+
+  /** The buyer's answer when the order queue did not take the order (503, retry). */
+  private static Decision queueUnavailable() {
+    return Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE", "order queue unavailable, retry", null);
   }
 
   /** An admission whose fate the reconciler decides: the buyer follows it by its order id. */

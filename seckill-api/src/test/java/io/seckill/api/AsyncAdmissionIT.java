@@ -183,15 +183,7 @@ class AsyncAdmissionIT {
     } finally {
       TestStack.cleanRedis(redis, product);
       // The Try ran without a global transaction: its row would stay TRYING for ./seckill verify to find.
-      try (java.sql.Connection db = TestStack.db()) {
-        for (String sql : List.of("DELETE FROM seckill_order.orders WHERE product_id = ?",
-            "DELETE FROM seckill_order.barrier WHERE gid LIKE CONCAT('seckill-', ?, '-%')")) {
-          try (java.sql.PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setLong(1, product);
-            ps.executeUpdate();
-          }
-        }
-      }
+      TestStack.deleteProductRows(product);
     }
   }
 

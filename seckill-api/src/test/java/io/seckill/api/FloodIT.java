@@ -79,15 +79,8 @@ class FloodIT {
         && TestStack.reachable(TestStack.DB_PORT), "order-rpc, product-rpc or MariaDB is not running");
     assertTrue(TestStack.consumerRunning(), "seckill-consumer is not running");
     long product = TestStack.testProductId();
-    List<String> orderIds = new ArrayList<>();
     try (Connection db = TestStack.db()) {
-      try (PreparedStatement ps = db.prepareStatement("INSERT INTO seckill_product.product "
-          + "(id, name, price_cents, initial_stock, available) VALUES (?, 'seckill-api flood test', 990, ?, ?)")) {
-        ps.setLong(1, product);
-        ps.setLong(2, STOCK);
-        ps.setLong(3, STOCK);
-        ps.executeUpdate();
-      }
+      TestStack.insertProduct(db, product, "seckill-api flood test", 990, STOCK);
       try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
           ApiConfig.RECONCILE_INTERVAL_MS, "500", ApiConfig.RECONCILE_MIN_AGE_MS, "0")))) {
         HttpResponse<String> open = TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + product + "/open");
@@ -96,7 +89,6 @@ class FloodIT {
 
         Result r = flood(server.port(), product);
         check(r);
-        orderIds.addAll(r.admittedByUser().values());
 
         // Wait for the pipeline: every admitted order must end CONFIRMED (stock suffices for all).
         long deadline = System.currentTimeMillis() + 420_000;
@@ -139,29 +131,8 @@ class FloodIT {
         assertEquals(0, server.store().sale(product).orElseThrow().left());
       }
     } finally {
-      cleanDatabases(product, orderIds);
+      TestStack.deleteProductRows(product);
       TestStack.cleanRedis(redis, product);
-    }
-  }
-
-  private static void cleanDatabases(long product, List<String> orderIds) throws Exception {
-    try (Connection db = TestStack.db()) {
-      for (String id : orderIds) {
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM seckill_pay.payment WHERE order_id = ?")) {
-          ps.setString(1, id);
-          ps.executeUpdate();
-        } catch (java.sql.SQLException e) {
-          // pay's schema may not be reachable for this user; the order and product rows still go.
-        }
-      }
-      try (PreparedStatement ps = db.prepareStatement("DELETE FROM seckill_order.orders WHERE product_id = ?")) {
-        ps.setLong(1, product);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = db.prepareStatement("DELETE FROM seckill_product.product WHERE id = ?")) {
-        ps.setLong(1, product);
-        ps.executeUpdate();
-      }
     }
   }
 

@@ -77,13 +77,7 @@ class KafkaPauseIT {
     Map<Long, String> answers = new ConcurrentHashMap<>();
     Map<Long, String> orderOf = new ConcurrentHashMap<>();
     try (Connection db = TestStack.db()) {
-      try (PreparedStatement ps = db.prepareStatement("INSERT INTO seckill_product.product "
-          + "(id, name, price_cents, initial_stock, available) VALUES (?, 'seckill-api kafka pause test', 990, ?, ?)")) {
-        ps.setLong(1, product);
-        ps.setLong(2, STOCK);
-        ps.setLong(3, STOCK);
-        ps.executeUpdate();
-      }
+      TestStack.insertProduct(db, product, "seckill-api kafka pause test", 990, STOCK);
       // Delivery timeout 1 s, so that a 6-s pause makes sends expire with their records possibly
       // written; the reconciler settles admissions the API could not.
       try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
@@ -133,7 +127,7 @@ class KafkaPauseIT {
         assertTrue(failed > 0, "the pause made no send fail, so it tested nothing: " + histogram);
 
         // Every order the API handed out (202) and every order of a buyer told 503/504 ends final.
-        Map<String, String> status = new HashMap<>();
+        Map<String, String> status;
         long deadline = System.currentTimeMillis() + 240_000;
         while (true) {
           server.reconciler().runOnce();
@@ -189,7 +183,7 @@ class KafkaPauseIT {
       if (kafka.isAlive()) {
         signal(kafka, "CONT");
       }
-      clean(product);
+      TestStack.deleteProductRows(product);
       TestStack.cleanRedis(redis, product);
     }
   }
@@ -239,21 +233,5 @@ class KafkaPauseIT {
       }
     }
     return out;
-  }
-
-  private static void clean(long product) throws Exception {
-    try (Connection db = TestStack.db()) {
-      for (String sql : List.of(
-          "DELETE FROM seckill_pay.payment WHERE order_id IN (SELECT order_id FROM seckill_order.orders WHERE product_id = ?)",
-          "DELETE FROM seckill_order.orders WHERE product_id = ?",
-          "DELETE FROM seckill_product.product WHERE id = ?")) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-          ps.setLong(1, product);
-          ps.executeUpdate();
-        } catch (java.sql.SQLException e) {
-          // Another schema may not be reachable for this account; the rest still goes.
-        }
-      }
-    }
   }
 }

@@ -169,7 +169,41 @@ final class TestStack {
     return DriverManager.getConnection("jdbc:mysql://" + HOST + ":" + DB_PORT + "/seckill_product", DB_USER, DB_PASSWORD);
   }
 
-  /** A POST with {@code headers} (name, value, name, value...) and a JSON body. */
+  /** Inserts product {@code id} with {@code stock} units at {@code priceCents} into seckill_product. */
+  static void insertProduct(Connection db, long id, String name, long priceCents, long stock) throws SQLException {
+    try (java.sql.PreparedStatement ps = db.prepareStatement("INSERT INTO seckill_product.product "
+        + "(id, name, price_cents, initial_stock, available) VALUES (?, ?, ?, ?, ?)")) {
+      ps.setLong(1, id);
+      ps.setString(2, name);
+      ps.setLong(3, priceCents);
+      ps.setLong(4, stock);
+      ps.setLong(5, stock);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Deletes what a test left for {@code product}: its orders' payments, its orders and their
+   * order-rpc barrier rows, and the product. A schema this account cannot reach is passed over; the
+   * other rows still go.
+   */
+  static void deleteProductRows(long product) throws SQLException {
+    try (Connection db = db()) {
+      for (String sql : List.of(
+          "DELETE FROM seckill_pay.payment WHERE order_id IN (SELECT order_id FROM seckill_order.orders WHERE product_id = ?)",
+          "DELETE FROM seckill_order.barrier WHERE gid LIKE CONCAT('seckill-', ?, '-%')",
+          "DELETE FROM seckill_order.orders WHERE product_id = ?",
+          "DELETE FROM seckill_product.product WHERE id = ?")) {
+        try (java.sql.PreparedStatement ps = db.prepareStatement(sql)) {
+          ps.setLong(1, product);
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          // Not reachable for this account: nothing of the test's to delete there.
+        }
+      }
+    }
+  }
+
   /**
    * Runs order-rpc's TCC Try for an order as DTM would (gid {@code seckill-<orderId>}, branch 01),
    * as if its message had reached the consumer; returns the row it left.
@@ -196,6 +230,7 @@ final class TestStack {
     }
   }
 
+  /** A POST with {@code headers} (name, value, name, value...) and a JSON body. */
   static HttpResponse<String> post(int port, String path, String body, String... headers)
       throws IOException, InterruptedException {
     return postTyped(port, path, "application/json", body, headers);

@@ -35,33 +35,30 @@ public final class BarrierPurge implements AutoCloseable {
   private final Duration retention;
   private final int batch;
   private final long pauseMs;
+  private final Duration interval;
   private ScheduledExecutorService timer;
 
-  /** A purge of {@code dataSource}'s {@code barrier} table. */
-  public BarrierPurge(DataSource dataSource, Duration retention, int batch, long pauseMs) {
+  /** A purge of {@code dataSource}'s {@code barrier} table every {@code interval} (zero: never on its own). */
+  public BarrierPurge(DataSource dataSource, Duration retention, int batch, long pauseMs, Duration interval) {
     this.dataSource = dataSource;
     this.retention = retention;
     this.batch = batch;
     this.pauseMs = pauseMs;
+    this.interval = interval;
   }
 
-  /**
-   * Starts the purge {@code config} asks for on a daemon thread, or none when its interval is 0;
-   * a missing or bad key throws ConfigException naming it.
-   */
-  public static BarrierPurge startFromConfig(ServiceConfig config, DataSource dataSource) {
-    int hours = config.integer(RETENTION_HOURS, 1, 24 * 3650);
-    int interval = config.integer(INTERVAL_SECONDS, 0, 7 * 24 * 3600);
-    BarrierPurge purge = new BarrierPurge(dataSource, Duration.ofHours(hours), config.integer(BATCH, 1, 100_000),
-        config.integer(PAUSE_MS, 0, 60_000));
-    if (interval > 0) {
-      purge.start(Duration.ofSeconds(interval));
+  /** The purge {@code config} asks for, not started; a missing or bad key throws ConfigException naming it. */
+  public static BarrierPurge fromConfig(ServiceConfig config, DataSource dataSource) {
+    return new BarrierPurge(dataSource, Duration.ofHours(config.integer(RETENTION_HOURS, 1, 24 * 3650)),
+        config.integer(BATCH, 1, 100_000), config.integer(PAUSE_MS, 0, 60_000),
+        Duration.ofSeconds(config.integer(INTERVAL_SECONDS, 0, 7 * 24 * 3600)));
+  }
+
+  /** Purges every interval on a daemon thread, the first time one interval from now; nothing when it is zero. */
+  public void start() {
+    if (interval.isZero()) {
+      return;
     }
-    return purge;
-  }
-
-  /** Purges every {@code interval}, the first time one interval after the start. */
-  public void start(Duration interval) {
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "barrier-purge");
       t.setDaemon(true);

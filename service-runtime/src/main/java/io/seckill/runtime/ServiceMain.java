@@ -42,9 +42,11 @@ public final class ServiceMain {
     BarrierPurge purge;
     try {
       database = Database.open(config, name, mappers.toArray(new Class<?>[0]));
-      purge = BarrierPurge.startFromConfig(config, database.dataSource());
+      purge = BarrierPurge.fromConfig(config, database.dataSource());
       server = BranchServer.start(BranchServer.tcpBuilder(config), config, database,
           assembly.services(database, config));
+      // Background work only once the service serves: a failed start leaves nothing running.
+      purge.start();
     } catch (ConfigException e) {
       if (database != null) {
         database.close();

@@ -20,12 +20,12 @@ class BarrierPurgeTest {
 
   @Test
   void aBadOrMissingKeyIsNamed() {
-    ConfigException bad = assertThrows(ConfigException.class, () -> BarrierPurge.startFromConfig(
+    ConfigException bad = assertThrows(ConfigException.class, () -> BarrierPurge.fromConfig(
         ServiceConfig.of(keys("0", "3600"), "SECKILL_T", Map.of()), null));
     assertTrue(bad.getMessage().contains(BarrierPurge.RETENTION_HOURS), bad.getMessage());
     Properties p = keys("168", "3600");
     p.remove(BarrierPurge.BATCH);
-    ConfigException missing = assertThrows(ConfigException.class, () -> BarrierPurge.startFromConfig(
+    ConfigException missing = assertThrows(ConfigException.class, () -> BarrierPurge.fromConfig(
         ServiceConfig.of(p, "SECKILL_T", Map.of()), null));
     assertTrue(missing.getMessage().contains(BarrierPurge.BATCH), missing.getMessage());
   }
@@ -36,11 +36,13 @@ class BarrierPurgeTest {
 
   @Test
   void intervalZeroStartsNoPurgeThreadAndAnIntervalDoes() throws Exception {
-    BarrierPurge off = BarrierPurge.startFromConfig(ServiceConfig.of(keys("168", "0"), "SECKILL_T", Map.of()), null);
+    BarrierPurge off = BarrierPurge.fromConfig(ServiceConfig.of(keys("168", "0"), "SECKILL_T", Map.of()), null);
+    off.start();
     assertFalse(purgeThreadRunning(), "interval 0 runs nothing");
     off.close();
     // The first run is one interval away, so the missing data source is never touched.
-    BarrierPurge on = BarrierPurge.startFromConfig(ServiceConfig.of(keys("168", "3600"), "SECKILL_T", Map.of()), null);
+    BarrierPurge on = BarrierPurge.fromConfig(ServiceConfig.of(keys("168", "3600"), "SECKILL_T", Map.of()), null);
+    on.start();
     for (int i = 0; i < 100 && !purgeThreadRunning(); i++) {
       Thread.sleep(10);
     }
