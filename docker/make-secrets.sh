@@ -11,10 +11,11 @@
 #   buyer-token.key     the HS256 key of buyer tokens (the API verifies, your token minter signs)
 #   order-signing.keys  the HMAC keyring of order messages (API signs, consumer verifies)
 #   payment-provider.key the HMAC secret of payment-provider callbacks (provider signs, API verifies)
+#   grafana-admin.password the password of Grafana's `admin` (127.0.0.1:3000; viewing needs no login)
 #
-# The directory is 0700 and db.env 0600. The three files mounted as compose secrets are 0644: compose
-# (without swarm) bind-mounts them as they are, and the services run as uid 10001 in their containers;
-# nobody else on the host can reach them through the 0700 directory.
+# The directory is 0700 and db.env 0600. The files mounted as compose secrets are 0644: compose
+# (without swarm) bind-mounts them as they are, and the services run as uid 10001 (Grafana as 472) in
+# their containers; nobody else on the host can reach them through the 0700 directory.
 set -euo pipefail
 
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/secrets"
@@ -45,4 +46,5 @@ put buyer-token.key 644 "$(random_b64url 32)"
 put payment-provider.key 644 "$(random_b64url 32)"
 put order-signing.keys 644 "k1 $(random_b64url 32)
 "
+put grafana-admin.password 644 "$(random_b64url 24)"
 echo "docker/secrets/ is ready: docker compose --env-file docker/secrets/db.env up --build -d"

@@ -48,6 +48,7 @@ cmd_demo() {
   say "order-rpc: payment deadline ${DEMO_PAYMENT_DEADLINE} for the demo"
   demo_order_deadline "$DEMO_PAYMENT_DEADLINE"
   say "flash sale: products 1..${DEMO_PRODUCTS} x ${DEMO_STOCK} units, flood of 5,000 requests through the API"
+  say_dashboard
   demo_clear_admissions
   load_java io.seckill.load.LoadMain --mode api --reset-sale --open-sale \
     --product-base 1 --products "$DEMO_PRODUCTS" --stock-per-product "$DEMO_STOCK" \

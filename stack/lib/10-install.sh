@@ -46,6 +46,12 @@ install_packages() {
   [[ ":$PATH:" == *":/usr/sbin:"* ]] || PATH="$PATH:/usr/sbin"
 }
 
+# install_browser: headless Chromium from Debian's packages, for the dashboard's browser test.
+install_browser() {
+  [[ -n "${SECKILL_CHROMIUM:-}" && -x "${SECKILL_CHROMIUM}" ]] && return 0
+  command -v chromium > /dev/null || command -v chromium-browser > /dev/null || apt_install chromium
+}
+
 # go_build_tool NAME MODULE@VERSION PACKAGE OUT: build one Go binary in a scratch module.
 # `go install pkg@version` needs the proxy's @v/list, which answers 403 here; `go get` of an
 # exact version in a throwaway module does not, and pins the same dependency set.

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <admin token>}, plus {@code /metrics} and {@code /health} for the
  * probes. Every admin call is logged with its caller and answer. Opening sales runs on one admin
  * thread, not the request's: a call waits for its job at most {@code waitMs}, then answers 202 while
- * the job goes on; a full job queue answers 503.
+ * the job goes on; a full job queue answers 503. The live dashboard's page ({@code /dashboard/}) holds
+ * no data and is served to anyone who reaches the port; the figures it polls need the admin token.
  */
 public final class AdminApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
@@ -46,10 +47,13 @@ public final class AdminApi implements AutoCloseable {
   private final long waitMs;
   private final List<Long> demoProducts;
   private final ThreadPoolExecutor jobs;
+  private final Dashboard dashboard;
+  private final DashboardAssets assets = new DashboardAssets();
 
   /** Routes over the given parts; a null {@code token} leaves the admin routes open (development). */
   public AdminApi(AdmissionService admission, AdmissionStore store, SaleAdmin sales, ApiMetrics metrics,
-      String token, int maxIds, long waitMs, List<Long> demoProducts) {
+      String token, int maxIds, long waitMs, List<Long> demoProducts, Dashboard dashboard) {
+    this.dashboard = dashboard;
     this.admission = admission;
     this.store = store;
     this.sales = sales;
@@ -72,6 +76,14 @@ public final class AdminApi implements AutoCloseable {
         .post("/api/v1/admin/sales/{productId}/open", admin(this::open))
         .post("/api/v1/admin/sales/{productId}/close", admin(this::close))
         .get("/api/v1/admin/sales/{productId}", admin(this::sale))
+        .get("/api/v1/admin/dashboard", admin(ex -> Answers.send(ex, 200, Answers.JSON.valueToTree(dashboard.view()))))
+        .get("/dashboard", ex -> {
+          ex.setStatusCode(302);
+          ex.getResponseHeaders().put(Headers.LOCATION, "/dashboard/");
+          ex.endExchange();
+        })
+        .get("/dashboard/", ex -> assets.send(ex, ""))
+        .get("/dashboard/{file}", ex -> assets.send(ex, HttpApi.param(ex, "file")))
         .get("/health", new BlockingHandler(ex -> health(ex, store)))
         .get("/metrics", new BlockingHandler(this::metrics))
         .setFallbackHandler(ex -> Answers.error(ex, 404, "NOT_FOUND", "no such route: " + ex.getRequestPath()))
@@ -257,6 +269,7 @@ public final class AdminApi implements AutoCloseable {
   }
 
   private void metrics(HttpServerExchange ex) throws IOException {
+    dashboard.touch();
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     metrics.write(out);
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());

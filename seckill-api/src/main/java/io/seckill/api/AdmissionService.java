@@ -43,6 +43,7 @@ public final class AdmissionService {
   // process gives slots back, when a sale is (re)opened, and by the reconciler when Redis has slots.
   private final Set<Long> soldOut = ConcurrentHashMap.newKeySet();
   private ApiMetrics metrics;
+  private AdmissionTracing tracing = AdmissionTracing.off();
 
   /**
    * A service over its collaborators; {@code rateLimit} 0 disables the per-user limit. A publish not
@@ -58,6 +59,11 @@ public final class AdmissionService {
     this.rateLimit = rateLimit;
     this.rateWindowMs = rateWindowMs;
     this.ackWaitMs = ackWaitMs;
+  }
+
+  /** Wires the tracing: a root span per admission, current while its order is published. */
+  void tracing(AdmissionTracing tracing) {
+    this.tracing = tracing;
   }
 
   /** Wires the metrics (they read the sold-out flags, so they are built after this). */
@@ -86,6 +92,24 @@ public final class AdmissionService {
    * with the decision (counted once in the metrics); {@code blocking} runs the steps that may block.
    */
   public CompletableFuture<Decision> admitAsync(long userId, long productId, int quantity, long couponId,
+      Executor blocking) {
+    if (!tracing.enabled()) {
+      return admitUntraced(userId, productId, quantity, couponId, blocking);
+    }
+    io.opentelemetry.context.Context ctx = tracing.start(userId, productId, quantity);
+    CompletableFuture<Decision> d;
+    // The publish runs on the blocking executor: the wrapped one makes the span current there.
+    try (io.opentelemetry.context.Scope s = ctx.makeCurrent()) {
+      d = admitUntraced(userId, productId, quantity, couponId, ctx.wrap(blocking));
+    } catch (RuntimeException e) {
+      tracing.end(ctx, null, e);
+      throw e;
+    }
+    d.whenComplete((decision, e) -> tracing.end(ctx, decision, e));
+    return d;
+  }
+
+  private CompletableFuture<Decision> admitUntraced(long userId, long productId, int quantity, long couponId,
       Executor blocking) {
     if (soldOut.contains(productId)) {
       return CompletableFuture.completedFuture(count(Decision.refused(409, "sold_out_cached", "SOLD_OUT",

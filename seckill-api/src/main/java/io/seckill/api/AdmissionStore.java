@@ -70,7 +70,7 @@ public final class AdmissionStore {
       long admittedAtMillis, char state) {}
 
   /** A product's sale as Redis holds it. */
-  public record Sale(long productId, boolean open, long left, long priceCents, long initial) {}
+  public record Sale(long productId, boolean open, long left, long priceCents, long initial, long loadedAt) {}
 
   /**
    * Checks and takes {@code quantity} slots for {@code userId} in one atomic step, minting the orderId.
@@ -284,7 +284,7 @@ public final class AdmissionStore {
       return Optional.empty();
     }
     return Optional.of(new Sale(productId, "1".equals(m.get("open")), parse(m.get("left")),
-        parse(m.get("price")), parse(m.get("initial"))));
+        parse(m.get("price")), parse(m.get("initial")), parse(m.get("loadedAt"))));
   }
 
   /** Every product that ever had a sale, in id order. */

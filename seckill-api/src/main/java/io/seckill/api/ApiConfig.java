@@ -2,6 +2,7 @@ package io.seckill.api;
 
 import io.seckill.runtime.ConfigException;
 import io.seckill.runtime.ServiceConfig;
+import io.seckill.runtime.tracing.Tracing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,23 @@ public final class ApiConfig {
   /** Products the "open all" admin call opens, e.g. {@code 1-20} or {@code 1,2,5-7}. */
   public static final String SALES_DEMO_PRODUCTS = "sales.demo-products";
 
+  /** How often the live dashboard samples while watched. */
+  public static final String DASHBOARD_REFRESH_MS = "dashboard.refresh-ms";
+  /** The dashboard stops sampling this long after the last poll or scrape. */
+  public static final String DASHBOARD_IDLE_AFTER_MS = "dashboard.idle-after-ms";
+  /** Most products the dashboard shows (open sales first, the latest loaded first). */
+  public static final String DASHBOARD_MAX_PRODUCTS = "dashboard.max-products";
+  /** Deadline of one health probe or metrics scrape of the dashboard. */
+  public static final String DASHBOARD_PROBE_TIMEOUT_MS = "dashboard.probe-timeout-ms";
+  /** The consumer's metrics host (the dashboard scrapes it). */
+  public static final String CONSUMER_HOST = "consumer.host";
+  /** The consumer's metrics port (env SECKILL_CONSUMER_METRICS_PORT, as the launcher exports it). */
+  public static final String CONSUMER_METRICS_PORT = "consumer.metrics-port";
+  /** MariaDB's host: the dashboard only reads its greeting (the API has no database account). */
+  public static final String DB_HOST = "db.host";
+  /** MariaDB's port (env SECKILL_DB_PORT). */
+  public static final String DB_PORT = "db.port";
+
   private static final String RESOURCE = "seckill-api.properties";
   private static final String ENV_PREFIX = "SECKILL_API";
 
@@ -235,21 +253,12 @@ public final class ApiConfig {
     return n;
   }
 
-  /** The value of {@code key} as true or false. */
+  /** The value of {@code key} as a number in {@code [0, 1]}. */
   public double fraction(String key) {
-    String v = string(key);
-    double d;
-    try {
-      d = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw bad(key, v, "is not a number");
-    }
-    if (!(d >= 0 && d <= 1)) {
-      throw bad(key, v, "is outside 0..1");
-    }
-    return d;
+    return config.decimal(key, 0, 1);
   }
 
+  /** The value of {@code key} as true or false. */
   public boolean bool(String key) {
     String v = string(key);
     if (v.equals("true") || v.equals("false")) {
@@ -346,6 +355,7 @@ public final class ApiConfig {
   public ApiConfig validate() {
     List<String> problems = new ArrayList<>();
     check(problems, () -> string(HTTP_HOST));
+    check(problems, () -> Tracing.settings(config));
     check(problems, () -> integer(HTTP_PORT, 0, 65535));
     check(problems, () -> integer(HTTP_MAX_BODY_BYTES, 64, 1 << 20));
     check(problems, () -> integer(HTTP_WORKER_THREADS, 1, 4096));
@@ -420,6 +430,12 @@ public final class ApiConfig {
     check(problems, () -> integer(RECONCILE_STALE_MS, 1000, 86_400_000));
     check(problems, () -> integer(RECONCILE_BATCH, 1, 100_000));
     check(problems, () -> idList(SALES_DEMO_PRODUCTS));
+    check(problems, () -> integer(DASHBOARD_REFRESH_MS, 200, 60_000));
+    check(problems, () -> integer(DASHBOARD_IDLE_AFTER_MS, 1000, 3_600_000));
+    check(problems, () -> integer(DASHBOARD_MAX_PRODUCTS, 1, 500));
+    check(problems, () -> integer(DASHBOARD_PROBE_TIMEOUT_MS, 100, 10_000));
+    check(problems, () -> address(CONSUMER_HOST, CONSUMER_METRICS_PORT));
+    check(problems, () -> address(DB_HOST, DB_PORT));
     if (!problems.isEmpty()) {
       throw new ConfigException(RESOURCE + ": " + String.join("; ", problems));
     }
@@ -445,6 +461,11 @@ public final class ApiConfig {
           "must exceed " + KAFKA_LINGER_MS);
     }
     return this;
+  }
+
+  /** The API's tracing as configured ({@link Tracing#off()} without an endpoint); the caller closes it. */
+  public Tracing tracing() {
+    return Tracing.fromConfig(config, "seckill-api");
   }
 
   /** The trusted proxies, each parsed (a bad entry names itself). */

@@ -141,6 +141,20 @@ public final class ApiMetrics {
     return admissions.labelValues(outcome).get();
   }
 
+  /** Every admission outcome counted so far, by outcome. */
+  public Map<String, Double> admissionsByOutcome() {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    for (var p : admissions.collect().getDataPoints()) {
+      out.put(p.getLabels().get("outcome"), p.getValue());
+    }
+    return out;
+  }
+
+  /** The registry, for parts that publish gauges of their own (the dashboard). */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
   /** The text exposition content type. */
   public String contentType() {
     return writer.getContentType();

@@ -32,6 +32,7 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
   private final RedissonClient redis;
+  private final io.seckill.runtime.tracing.Tracing tracing;
   private final OrderPublisher publisher;
   private final GrpcClients rpc;
   private final CouponDiscounts coupons;
@@ -39,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
   private final AdmissionStore store;
   private final AdmissionService admission;
   private final AdminApi adminApi;
+  private final Dashboard dashboard;
   private final ApiMetrics metrics;
   private final Undertow undertow;
   private final GracefulShutdownHandler buyerDrain;
@@ -58,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
     String adminToken = adminToken(c);
     OrderSigning signing = publisherOverride != null ? null : orderSigning(c);
     ProviderSignature providerSignature = providerSignature(c);
+    this.tracing = c.tracing();
     this.redis = Redisson.create(redisConfig(c));
     try {
       this.store = new AdmissionStore(redis);
@@ -66,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
               signing, c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000),
               c.integer(ApiConfig.KAFKA_MAX_BLOCK_MS, 100, 600_000), c.integer(ApiConfig.KAFKA_LINGER_MS, 0, 1000),
               c.integer(ApiConfig.KAFKA_BATCH_BYTES, 1024, 16 << 20),
-              c.oneOf(ApiConfig.KAFKA_COMPRESSION, "none", "lz4", "snappy", "zstd", "gzip"));
+              c.oneOf(ApiConfig.KAFKA_COMPRESSION, "none", "lz4", "snappy", "zstd", "gzip"), tracing);
       int deadlineMs = c.integer(ApiConfig.RPC_DEADLINE_MS, 50, 60_000);
       this.rpc = new GrpcClients(c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT),
           c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT), deadlineMs);
@@ -81,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
       this.metrics = new ApiMetrics(admission::soldOutFlags);
       metrics.redisMemory(store::memory);
       admission.metrics(metrics);
+      admission.tracing(new AdmissionTracing(tracing));
       this.reconciler = new Reconciler(store, rpc, admission, metrics, c.integer(ApiConfig.RECONCILE_MIN_AGE_MS, 0, 3_600_000),
           c.integer(ApiConfig.RECONCILE_STALE_MS, 1000, 86_400_000), c.integer(ApiConfig.RECONCILE_BATCH, 1, 100_000));
       this.reconcileIntervalMs = c.integer(ApiConfig.RECONCILE_INTERVAL_MS, 0, 3_600_000);
@@ -117,9 +121,10 @@ public final class ApiServer implements AutoCloseable {
       HttpApi api = new HttpApi(admission, store, rpc, tokens, limiter, metrics, new HttpApi.Limits(maxBody,
           c.integer(ApiConfig.ORDER_MAX_QUANTITY, 1, 1000), c.integer(ApiConfig.HTTP_MAX_IN_FLIGHT, 1, 1_000_000),
           c.integer(ApiConfig.HTTP_BODY_TIMEOUT_MS, 100, 600_000)), payments);
+      this.dashboard = dashboard(c, store, rpc, metrics);
       this.adminApi = new AdminApi(admission, store, sales, metrics, adminToken,
           c.integer(ApiConfig.ADMIN_MAX_IDS, 1, 100_000), c.integer(ApiConfig.ADMIN_WAIT_MS, 100, 600_000),
-          c.idList(ApiConfig.SALES_DEMO_PRODUCTS));
+          c.idList(ApiConfig.SALES_DEMO_PRODUCTS), dashboard);
       int idleMs = c.integer(ApiConfig.HTTP_IDLE_TIMEOUT_MS, 1000, 3_600_000);
       this.buyerDrain = Handlers.gracefulShutdown(api.handler());
       this.adminDrain = Handlers.gracefulShutdown(adminApi.handler());
@@ -144,6 +149,7 @@ public final class ApiServer implements AutoCloseable {
           .build();
     } catch (RuntimeException e) {
       redis.shutdown();
+      tracing.close();
       throw e;
     }
   }
@@ -215,6 +221,26 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** The live dashboard over every part the config names. */
+  private static Dashboard dashboard(ApiConfig c, AdmissionStore store, ProductCatalog catalog, ApiMetrics metrics) {
+    String dtm = "http://" + c.string(ApiConfig.DTM_HOST) + ":" + c.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535);
+    String consumer = "http://" + c.address(ApiConfig.CONSUMER_HOST, ApiConfig.CONSUMER_METRICS_PORT);
+    java.util.Map<String, String> grpc = new java.util.LinkedHashMap<>();
+    grpc.put("order-rpc", c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT));
+    grpc.put("product-rpc", c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT));
+    grpc.put("coupon-rpc", c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT));
+    grpc.put("pay-rpc", c.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT));
+    long timeoutMs = c.integer(ApiConfig.DASHBOARD_PROBE_TIMEOUT_MS, 100, 10_000);
+    PartProbes probes = new PartProbes(new PartProbes.Targets(grpc, java.net.URI.create(consumer + "/-/healthy"),
+        java.net.URI.create(dtm + "/api/ping"), c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT),
+        new InetSocketAddress(c.string(ApiConfig.DB_HOST), c.integer(ApiConfig.DB_PORT, 1, 65535))),
+        store::ping, timeoutMs);
+    return new Dashboard(store, catalog, metrics, probes, new Dashboard.Settings(
+        c.integer(ApiConfig.DASHBOARD_REFRESH_MS, 200, 60_000), c.integer(ApiConfig.DASHBOARD_IDLE_AFTER_MS, 1000, 3_600_000),
+        c.integer(ApiConfig.DASHBOARD_MAX_PRODUCTS, 1, 500), java.net.URI.create(consumer + "/metrics"),
+        java.net.URI.create(dtm + "/api/metrics"), timeoutMs));
+  }
+
   /** Starts a server from {@code config} (validated first). */
   public static ApiServer start(ApiConfig config) {
     return start(config, null);
@@ -234,6 +260,7 @@ public final class ApiServer implements AutoCloseable {
     if (s.reconcileIntervalMs > 0) {
       s.reconciler.start(s.reconcileIntervalMs);
     }
+    s.dashboard.start();
     if (s.grpc != null) {
       try {
         s.grpc.start();
@@ -334,12 +361,14 @@ public final class ApiServer implements AutoCloseable {
     provider.close();
     undertow.stop();
     adminApi.close();
+    dashboard.close();
     reconciler.close();
     publisher.close();
     rpc.close();
     coupons.close();
     sagas.close();
     redis.shutdown();
+    tracing.close();
   }
 
   /** Starts the server from {@code seckill-api.properties} and the environment. */

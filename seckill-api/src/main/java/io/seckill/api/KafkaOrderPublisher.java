@@ -1,30 +1,65 @@
 package io.seckill.api;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.seckill.auth.OrderSigning;
+import io.seckill.runtime.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * An idempotent Kafka producer; each order completes its future on {@code acks=all}. Every record is
  * signed (HMAC-SHA256 over the order's content, key id and signature in headers), so the consumer
- * can tell the API's orders from anything else written to the topic.
+ * can tell the API's orders from anything else written to the topic. With tracing on, each record
+ * also carries the W3C trace context of its publish span (headers {@code traceparent},
+ * {@code tracestate}), the parent of the consumer's span for the order.
  */
 public final class KafkaOrderPublisher implements OrderPublisher {
-  private final KafkaProducer<byte[], byte[]> producer;
+  /** Record headers as a W3C carrier: one value per name, the last written wins. */
+  static final TextMapSetter<Headers> HEADERS = (headers, key, value) -> {
+    headers.remove(key);
+    headers.add(key, value.getBytes(StandardCharsets.ISO_8859_1));
+  };
+
+  private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final OrderSigning signing;
+  private final Tracing tracing;
 
-  /** A producer for {@code topic} on {@code bootstrap}, signing with {@code signing}'s first key. */
+  /** A producer for {@code topic} on {@code bootstrap}, signing with {@code signing}'s first key; no tracing. */
   public KafkaOrderPublisher(String bootstrap, String topic, OrderSigning signing, int deliveryTimeoutMs,
       int maxBlockMs, int lingerMs, int batchBytes, String compression) {
+    this(bootstrap, topic, signing, deliveryTimeoutMs, maxBlockMs, lingerMs, batchBytes, compression, Tracing.off());
+  }
+
+  /** As above; with {@code tracing} enabled, every record carries its publish span's trace context. */
+  public KafkaOrderPublisher(String bootstrap, String topic, OrderSigning signing, int deliveryTimeoutMs,
+      int maxBlockMs, int lingerMs, int batchBytes, String compression, Tracing tracing) {
+    this(new KafkaProducer<>(props(bootstrap, deliveryTimeoutMs, maxBlockMs, lingerMs, batchBytes, compression)),
+        topic, signing, tracing);
+  }
+
+  /** A publisher over {@code producer} (tests pass Kafka's MockProducer). */
+  public KafkaOrderPublisher(Producer<byte[], byte[]> producer, String topic, OrderSigning signing, Tracing tracing) {
+    this.producer = producer;
     this.topic = topic;
     this.signing = signing;
+    this.tracing = tracing;
+  }
+
+  private static Properties props(String bootstrap, int deliveryTimeoutMs, int maxBlockMs, int lingerMs,
+      int batchBytes, String compression) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "seckill-api");
@@ -45,7 +80,7 @@ public final class KafkaOrderPublisher implements OrderPublisher {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    this.producer = new KafkaProducer<>(p);
+    return p;
   }
 
   @Override
@@ -55,7 +90,18 @@ public final class KafkaOrderPublisher implements OrderPublisher {
     OrderSigning.Signature sig = signing.sign(order.signedContent());
     record.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.US_ASCII));
     record.headers().add(OrderSigning.SIGNATURE_HEADER, sig.value().getBytes(StandardCharsets.US_ASCII));
+    // Null when tracing is off: then no span and no header. The trace headers are not signed: they
+    // steer no decision, and a forged one only misfiles spans.
+    Span span = tracing.enabled() ? publishSpan(order, record) : null;
     CompletableFuture<Void> ack = new CompletableFuture<>();
+    if (span != null) {
+      ack.whenComplete((ok, e) -> {
+        if (e != null) {
+          span.setStatus(StatusCode.ERROR, e.getMessage());
+        }
+        span.end();
+      });
+    }
     Thread caller = Thread.currentThread();
     AtomicBoolean returned = new AtomicBoolean();
     try {
@@ -78,6 +124,20 @@ public final class KafkaOrderPublisher implements OrderPublisher {
       ack.completeExceptionally(new PublishException("kafka send refused: " + e.getMessage(), e, false));
     }
     return ack;
+  }
+
+  /** A producer span, child of the current (admission) span, whose context goes into the record's headers. */
+  private Span publishSpan(OrderMessage order, ProducerRecord<byte[], byte[]> record) {
+    Span span = tracing.tracer().spanBuilder(topic + " publish")
+        .setParent(Context.current())
+        .setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.operation", "publish")
+        .setAttribute("messaging.destination.name", topic)
+        .setAttribute("seckill.order_id", order.orderId())
+        .startSpan();
+    tracing.inject(Context.current().with(span), record.headers(), HEADERS);
+    return span;
   }
 
   @Override

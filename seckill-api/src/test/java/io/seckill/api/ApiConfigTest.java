@@ -1,6 +1,7 @@
 package io.seckill.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,19 @@ class ApiConfigTest {
         () -> ApiConfig.of(packaged(), Map.of("SECKILL_API_PORT", "eighty", "SECKILL_ADMIN_TOKEN_FILE", "/a",
             "SECKILL_BUYER_TOKEN_SECRET_FILE", "/k")).validate());
     assertTrue(e.getMessage().contains("'api.port' = 'eighty'"), e.getMessage());
+  }
+
+  @Test
+  void tracingIsOffByDefaultAndABadEndpointNamesItsKey() {
+    ApiConfig off = ApiConfig.of(packaged(), KEYS).validate();
+    try (io.seckill.runtime.tracing.Tracing t = off.tracing()) {
+      assertFalse(t.enabled());
+    }
+    Map<String, String> env = new java.util.HashMap<>(KEYS);
+    env.put("SECKILL_TRACING_OTLP_ENDPOINT", "localhost:4318");
+    ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.of(packaged(), env).validate());
+    assertTrue(e.getMessage().contains("'tracing.otlp-endpoint' = 'localhost:4318'"), e.getMessage());
+    assertTrue(e.getMessage().contains("SECKILL_API_TRACING_OTLP_ENDPOINT"), e.getMessage());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.seckill.consumer;
 import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.runtime.ConfigException;
 import io.seckill.runtime.ServiceConfig;
+import io.seckill.runtime.tracing.Tracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class ConsumerConfig {
         this::submitCheckBoundMillis, this::submitCheckBatch, this::shutdownTimeout, this::revokeTimeout,
         this::dtm, this::timeoutToFail, this::requestTimeout, () -> branch("order"), () -> branch("product"),
         () -> branch("coupon"), () -> branch("pay"), this::metricsHost, this::metricsPort, this::latencyWindow,
-        this::haltAt, this::haltOrderPrefix, this::requireSignature, this::orderSigningKeysFile);
+        this::haltAt, this::haltOrderPrefix, this::requireSignature, this::orderSigningKeysFile, this::tracingSettings);
     for (Supplier<?> read : reads) {
       try {
         read.get();
@@ -63,6 +64,16 @@ public final class ConsumerConfig {
       throw new ConfigException("consumer.properties: " + String.join("; ", problems));
     }
     return this;
+  }
+
+  /** tracing.otlp-endpoint (empty: off) and tracing.sample-ratio, checked. */
+  public Tracing.Settings tracingSettings() {
+    return Tracing.settings(config);
+  }
+
+  /** The consumer's tracing as configured ({@link Tracing#off()} without an endpoint); the caller closes it. */
+  public Tracing tracing() {
+    return Tracing.fromConfig(config, "seckill-consumer");
   }
 
   /** Kafka brokers; SECKILL_KAFKA_PORT alone means 127.0.0.1 on that port. */

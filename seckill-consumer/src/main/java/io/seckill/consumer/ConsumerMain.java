@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.TransOptions;
 import io.seckill.runtime.ConfigException;
+import io.seckill.runtime.tracing.Tracing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
@@ -86,10 +87,12 @@ public final class ConsumerMain {
     private final KafkaProducer<byte[], byte[]> producer;
     private final DtmClient dtm;
     private final ManagedChannel orderChannel;
+    private final Tracing tracing;
 
     private Running(OrderConsumer loop, Metrics metrics, MetricsServer server, AtomicBoolean abandon,
         ScheduledThreadPoolExecutor timer, KafkaProducer<byte[], byte[]> producer, DtmClient dtm,
-        ManagedChannel orderChannel) {
+        ManagedChannel orderChannel, Tracing tracing) {
+      this.tracing = tracing;
       this.loop = loop;
       this.metrics = metrics;
       this.server = server;
@@ -124,6 +127,7 @@ public final class ConsumerMain {
       dtm.close();
       orderChannel.shutdownNow();
       server.close();
+      tracing.close();
     }
   }
 
@@ -141,13 +145,13 @@ public final class ConsumerMain {
     timer.setRemoveOnCancelPolicy(true);
     Retrier retrier = new Retrier(timer, config.backoff(), abandon::get, (step, trouble) -> metrics.retry(step));
 
-    DtmClient dtm = DtmClient.connect(config.dtm());
+    Tracing tracing = config.tracing();
+    DtmClient dtm = new DtmClient(config.dtm(), target -> channel(target, tracing));
     TransOptions options = TransOptions.defaults()
         .withTimeoutToFail(config.timeoutToFail())
         .withRequestTimeout(config.requestTimeout());
     // Nothing the consumer attaches to a call blocks, so callbacks run on the transport threads.
-    ManagedChannel orderChannel = Grpc.newChannelBuilder(config.branch("order"), InsecureChannelCredentials.create())
-        .directExecutor().build();
+    ManagedChannel orderChannel = channel(config.branch("order"), tracing);
     BranchPlan plan = new BranchPlan(config.branch("order"), config.branch("product"), config.branch("coupon"), config.branch("pay"));
     GrpcOrderLedger ledger = new GrpcOrderLedger(orderChannel, config.dtm().callTimeout());
     OrderRowSubmitCheck submitCheck = new OrderRowSubmitCheck(ledger, timer, config.submitCheckIntervalMillis(),
@@ -161,12 +165,26 @@ public final class ConsumerMain {
         new OrderConsumer.Settings(config.topic(), config.maxInFlight(), config.pollTimeout(), config.commitInterval(),
             config.shutdownTimeout(), config.revokeTimeout()),
         consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), signatures, transactions,
-        new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retrier, metrics);
+        new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retrier, metrics,
+        new ConsumerTracing(tracing));
     MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics);
-    log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight, signatures {}), metrics on {}:{}",
+    log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight, signatures {}), metrics on {}:{}, tracing {}",
         config.topic(), config.dtm().grpcTarget(), config.groupId(), config.maxInFlight(),
-        signatures.required() ? "required" : "NOT required", config.metricsHost(), server.port());
-    return new Running(loop, metrics, server, abandon, timer, producer, dtm, orderChannel);
+        signatures.required() ? "required" : "NOT required", config.metricsHost(), server.port(),
+        tracing.enabled() ? "on" : "off");
+    return new Running(loop, metrics, server, abandon, timer, producer, dtm, orderChannel, tracing);
+  }
+
+  /**
+   * A plain-text channel to {@code target} (DTM or a branch service), its callbacks on the transport
+   * threads; with tracing on, through the client interceptor that puts each call of an order in its trace.
+   */
+  static ManagedChannel channel(String target, Tracing tracing) {
+    io.grpc.ManagedChannelBuilder<?> b = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).directExecutor();
+    if (tracing.enabled()) {
+      b.intercept(tracing.clientInterceptor());
+    }
+    return b.build();
   }
 
   static Properties consumerProps(io.seckill.consumer.ConsumerConfig config) {

@@ -1,5 +1,7 @@
 package io.seckill.consumer;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,4 +31,55 @@ public interface Coordinator {
 
   /** Rolls back {@code gid} with {@code reason}: DTM cancels every branch. */
   CompletionStage<Void> abort(String gid, String reason);
+
+  /**
+   * This coordinator for one traced order: every call starts with {@code ctx} current, so its
+   * gRPC call joins the order's trace whichever thread (a transport or the retry timer) makes it.
+   */
+  default Coordinator within(Context ctx) {
+    Coordinator self = this;
+    return new Coordinator() {
+      @Override
+      public CompletionStage<GlobalState> query(String gid) {
+        try (Scope s = ctx.makeCurrent()) {
+          return self.query(gid);
+        }
+      }
+
+      @Override
+      public CompletionStage<Void> prepare(String gid) {
+        try (Scope s = ctx.makeCurrent()) {
+          return self.prepare(gid);
+        }
+      }
+
+      @Override
+      public CompletionStage<Void> register(String gid, Branch branch) {
+        try (Scope s = ctx.makeCurrent()) {
+          return self.register(gid, branch);
+        }
+      }
+
+      @Override
+      public CompletionStage<Void> tryBranch(String gid, Branch branch) {
+        try (Scope s = ctx.makeCurrent()) {
+          return self.tryBranch(gid, branch);
+        }
+      }
+
+      @Override
+      public CompletionStage<Void> submit(String gid) {
+        try (Scope s = ctx.makeCurrent()) {
+          return self.submit(gid);
+        }
+      }
+
+      @Override
+      public CompletionStage<Void> abort(String gid, String reason) {
+        try (Scope s = ctx.makeCurrent()) {
+          return self.abort(gid, reason);
+        }
+      }
+    };
+  }
 }

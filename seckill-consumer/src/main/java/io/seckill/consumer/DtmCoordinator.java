@@ -1,12 +1,16 @@
 package io.seckill.consumer;
 
 import io.grpc.Status;
+import io.opentelemetry.context.Context;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.DtmTransaction;
 import io.seckill.dtm.client.GlobalStatus;
 import io.seckill.dtm.client.TccBranch;
 import io.seckill.dtm.client.TransOptions;
+import io.seckill.runtime.tracing.Tracing;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,6 +37,28 @@ public final class DtmCoordinator implements Coordinator {
     this.client = client;
     this.options = options;
     this.onQuery = onQuery;
+  }
+
+  /**
+   * For one traced order: the transaction's options also carry the order span's W3C context as
+   * branch headers. DTM stores them with the transaction at Prepare and sends them as metadata on
+   * every Confirm and Cancel it makes, retries included, so those calls join the order's trace as
+   * children of the consumer's span (docs/tracing.md). Our own Try calls carry them too, but the
+   * client interceptor replaces them with the Try's own client span.
+   */
+  @Override
+  public Coordinator within(Context ctx) {
+    Map<String, String> trace = Tracing.headers(ctx);
+    if (trace.isEmpty()) {
+      return Coordinator.super.within(ctx);
+    }
+    Map<String, String> headers = new HashMap<>(options.branchHeaders());
+    headers.putAll(trace);
+    return new DtmCoordinator(client, options.withBranchHeaders(headers), onQuery).scoped(ctx);
+  }
+
+  private Coordinator scoped(Context ctx) {
+    return Coordinator.super.within(ctx);
   }
 
   @Override

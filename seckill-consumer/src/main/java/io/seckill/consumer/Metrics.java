@@ -3,6 +3,7 @@ package io.seckill.consumer;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -28,6 +29,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class Metrics {
   private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+  /** Buckets of the enqueue-to-outcome histogram, in seconds: a demo buyer's wait spans 10 ms to a minute. */
+  private static final double[] ORDER_LATENCY_BOUNDS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Map<Outcome.Kind, CounterDataPoint> outcomes = new EnumMap<>(Outcome.Kind.class);
@@ -38,6 +41,7 @@ public final class Metrics {
   private final Counter unfinished;
   private final Counter dtmQueries;
   private final Counter offsetsLost;
+  private final Histogram orderLatency;
   private final Map<String, Long> lag = new ConcurrentSkipListMap<>();
   private volatile int inFlight;
   private volatile int paused;
@@ -87,14 +91,23 @@ public final class Metrics {
     GaugeWithCallback.builder().name("seckill_consumer_lag_records_sum")
         .help("Total lag over the assigned partitions.")
         .callback(cb -> cb.call(lag.values().stream().mapToLong(Long::longValue).sum())).register(registry);
+    orderLatency = Histogram.builder().name("seckill_consumer_order_latency_seconds").unit(Unit.SECONDS)
+        .help("Time from the order's enqueue (its Kafka record's timestamp) to its durable outcome.")
+        .classicOnly().classicUpperBounds(ORDER_LATENCY_BOUNDS).register(registry);
     SummaryWithCallback.builder().name("seckill_consumer_tcc_latency_seconds").unit(Unit.SECONDS)
         .help("Time from starting an order's transaction to its durable outcome.")
         .callback(this::latencies).register(registry);
   }
 
-  /** An order finished with {@code outcome} after {@code nanos} of transaction time. */
-  public void outcome(Outcome.Kind kind, long nanos) {
+  /**
+   * An order finished with {@code outcome} after {@code nanos} of transaction time, {@code sinceEnqueueMs}
+   * after it was enqueued (negative when the record carries no usable timestamp).
+   */
+  public void outcome(Outcome.Kind kind, long nanos, long sinceEnqueueMs) {
     outcomes.get(kind).inc();
+    if (sinceEnqueueMs >= 0) {
+      orderLatency.observe(sinceEnqueueMs / 1000.0);
+    }
     synchronized (window) {
       window[windowNext] = nanos;
       windowNext = (windowNext + 1) % window.length;

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class OrderConsumer implements Runnable {
   private final DeadLetters deadLetters;
   private final Retrier retrier;
   private final Metrics metrics;
+  private final ConsumerTracing tracing;
 
   private final OffsetTracker tracker = new OffsetTracker();
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
@@ -85,6 +87,14 @@ public final class OrderConsumer implements Runnable {
   public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
       SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier,
       Metrics metrics) {
+    this(settings, consumer, parser, signatures, transactions, deadLetters, retrier, metrics, ConsumerTracing.off());
+  }
+
+  /** As above; {@code tracing} makes a span per order, in the trace its record's headers carry. */
+  public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
+      SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier,
+      Metrics metrics, ConsumerTracing tracing) {
+    this.tracing = tracing;
     this.settings = settings;
     this.consumer = consumer;
     this.parser = parser;
@@ -297,10 +307,12 @@ public final class OrderConsumer implements Runnable {
     String id = order.getOrderId();
     CompletableFuture<?> previous = byOrderId.get(id);
     long[] startNanos = new long[1];
+    // Null when tracing is off; else the order's span, current whenever its transaction (re)starts.
+    io.opentelemetry.context.Context traced = tracing.start(r, order);
     CompletionStage<Outcome> run = (previous == null ? CompletableFuture.completedFuture(null) : previous.handle((a, b) -> null))
         .thenCompose(x -> {
           startNanos[0] = System.nanoTime();
-          return retrier.untilDone("order " + id, () -> transactions.run(order)
+          return retrier.untilDone("order " + id, () -> runTraced(traced, order)
               // A refusal escaping a transaction is a bug, not a verdict: keep the offset and retry.
               .exceptionallyCompose(e -> Retrier.cause(e) instanceof Refused
                   ? CompletableFuture.failedFuture(new IllegalStateException(Retrier.cause(e)))
@@ -309,14 +321,33 @@ public final class OrderConsumer implements Runnable {
     CompletableFuture<Outcome> tracked = run.toCompletableFuture();
     byOrderId.put(id, tracked);
     tracked.whenComplete((outcome, error) -> {
+      tracing.end(traced, outcome, error);
       if (error == null) {
-        metrics.outcome(outcome.kind(), System.nanoTime() - startNanos[0]);
+        metrics.outcome(outcome.kind(), System.nanoTime() - startNanos[0], sinceEnqueueMs(r));
         log.debug("order {} -> {} {}", id, outcome.kind(), outcome.reason());
       } else if (!(Retrier.cause(error) instanceof Stopped)) {
         log.error("order {} ended without an outcome; its offset stays uncommitted", id, error);
       }
       finish(tp, r.offset(), epoch, error);
     });
+  }
+
+  /** Starts the order's transaction with its span current (the transaction binds it to every step). */
+  private CompletionStage<Outcome> runTraced(io.opentelemetry.context.Context traced, OrderMessage order) {
+    if (traced == null) {
+      return transactions.run(order);
+    }
+    try (io.opentelemetry.context.Scope s = traced.makeCurrent()) {
+      return transactions.run(order);
+    }
+  }
+
+  /** Milliseconds since the producer stamped {@code r}, or -1 without a producer timestamp. */
+  private static long sinceEnqueueMs(ConsumerRecord<?, ?> r) {
+    if (r.timestampType() != TimestampType.CREATE_TIME || r.timestamp() <= 0) {
+      return -1;
+    }
+    return Math.max(0, System.currentTimeMillis() - r.timestamp());
   }
 
   private void finish(TopicPartition tp, long offset, long epoch, Throwable error) {

@@ -1,5 +1,8 @@
 package io.seckill.consumer;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.seckill.proto.OrderMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +81,24 @@ public final class TccOrderTransactions implements OrderTransactions {
    */
   @Override
   public CompletionStage<Outcome> run(OrderMessage order) {
+    // Inside an order's span (tracing on), every step of this run is bound to it; else no cost.
+    Context ctx = Context.current();
+    TccOrderTransactions tx = Span.fromContext(ctx).getSpanContext().isValid() ? within(ctx) : this;
     // Through a stage, so that anything thrown on the way becomes a failed future, never a throw.
     return CompletableFuture.completedFuture(order)
-        .thenCompose(o -> fresh(o, gid(o.getOrderId()), plan.branches(o), 0));
+        .thenCompose(o -> tx.fresh(o, gid(o.getOrderId()), plan.branches(o), 0));
+  }
+
+  /** This runner for one traced order: DTM and the ledger are called with {@code ctx} current. */
+  TccOrderTransactions within(Context ctx) {
+    OrderLedger untraced = ledger;
+    OrderLedger traced = (order, reason) -> {
+      try (Scope s = ctx.makeCurrent()) {
+        return untraced.recordCancellation(order, reason);
+      }
+    };
+    return new TccOrderTransactions(dtm.within(ctx), traced, plan, retrier, tryBudgetMillis,
+        submitSettleMillis, checkpoint, submitCheck);
   }
 
   private CompletionStage<Outcome> settle(OrderMessage order, String gid, List<Branch> branches, int round) {

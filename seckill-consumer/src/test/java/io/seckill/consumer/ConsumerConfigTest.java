@@ -77,4 +77,16 @@ class ConsumerConfigTest {
     p.setProperty("test.halt-at", "SOMETIME");
     assertThrows(ConfigException.class, () -> ConsumerConfig.of(p, Map.of()).validate());
   }
+
+  @Test
+  void tracingIsOffByDefaultAndAMissingOrBadKeyNamesItself() throws Exception {
+    assertTrue(!ConsumerConfig.of(shipped(), Map.of()).validate().tracingSettings().enabled());
+    ConfigException bad = assertThrows(ConfigException.class, () -> ConsumerConfig.of(shipped(),
+        Map.of("SECKILL_CONSUMER_TRACING_SAMPLE_RATIO", "2")).validate());
+    assertTrue(bad.getMessage().contains("'tracing.sample-ratio' = '2'"), bad.getMessage());
+    Properties p = shipped();
+    p.remove("tracing.otlp-endpoint");
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConsumerConfig.of(p, Map.of()).validate());
+    assertTrue(missing.getMessage().contains("missing setting 'tracing.otlp-endpoint'"), missing.getMessage());
+  }
 }

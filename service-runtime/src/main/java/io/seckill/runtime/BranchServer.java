@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.seckill.dtm.branch.DtmServerInterceptor;
+import io.seckill.runtime.tracing.Tracing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,13 +34,16 @@ public final class BranchServer {
   private final HealthStatusManager health;
   private final Duration grace;
   private final AutoCloseable resources;
+  private final Tracing tracing;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private BranchServer(Server server, HealthStatusManager health, Duration grace, AutoCloseable resources) {
+  private BranchServer(Server server, HealthStatusManager health, Duration grace, AutoCloseable resources,
+      Tracing tracing) {
     this.server = server;
     this.health = health;
     this.grace = grace;
     this.resources = resources;
+    this.tracing = tracing;
   }
 
   /**
@@ -70,11 +74,25 @@ public final class BranchServer {
    */
   public static BranchServer start(ServerBuilder<?> builder, ServiceConfig config, AutoCloseable resources,
       List<BindableService> services) throws IOException {
+    return start(builder, config, resources, services, Tracing.off());
+  }
+
+  /**
+   * As above, with {@code tracing}: when enabled, every business call that carries a trace context
+   * (our Try from the consumer, DTM's Confirm/Cancel through the transaction's branch headers) gets a
+   * server span around the whole call, the DTM checks included. The server closes {@code tracing}
+   * after its resources (the last spans are flushed on the way out).
+   */
+  public static BranchServer start(ServerBuilder<?> builder, ServiceConfig config, AutoCloseable resources,
+      List<BindableService> services, Tracing tracing) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     DtmServerInterceptor dtm = new DtmServerInterceptor();
     builder.maxInboundMessageSize(config.integer(ServiceConfig.GRPC_MAX_INBOUND_BYTES, 1024, 64 * 1024 * 1024));
     for (BindableService service : services) {
-      builder.addService(ServerInterceptors.intercept(service, dtm));
+      // The last interceptor runs first: the span sees the call as it arrived.
+      builder.addService(tracing.enabled()
+          ? ServerInterceptors.intercept(service, dtm, tracing.serverInterceptor())
+          : ServerInterceptors.intercept(service, dtm));
     }
     builder.addService(health.getHealthService());
     builder.addService(ProtoReflectionServiceV1.newInstance());
@@ -85,7 +103,7 @@ public final class BranchServer {
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     Duration grace = Duration.ofSeconds(config.integer(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS, 0, 600));
-    return new BranchServer(server, health, grace, resources);
+    return new BranchServer(server, health, grace, resources, tracing);
   }
 
   // grpcurl and older tools still ask the v1alpha reflection service first or only.
@@ -138,6 +156,8 @@ public final class BranchServer {
       resources.close();
     } catch (Exception e) {
       log.warn("closing resources failed: {}", e.toString());
+    } finally {
+      tracing.close();
     }
   }
 }

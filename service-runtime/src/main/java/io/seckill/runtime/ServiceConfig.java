@@ -167,6 +167,26 @@ public final class ServiceConfig {
     return n;
   }
 
+  /** The value of {@code key} as a decimal number in {@code [min, max]}. */
+  public double decimal(String key, double min, double max) {
+    String v = string(key);
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw bad(key, v, "is not a number");
+    }
+    if (!(d >= min && d <= max)) {
+      throw bad(key, v, "is outside " + min + ".." + max);
+    }
+    return d;
+  }
+
+  /** The error for a set but unusable {@code key}: names the key, its value, why, and where it came from. */
+  public ConfigException invalid(String key, String value, String why) {
+    return bad(key, value, why);
+  }
+
   /**
    * Checks every key the runtime reads and fails with one message naming each missing or bad key,
    * so a service refuses to start instead of failing on its first call.

@@ -1,6 +1,7 @@
 package io.seckill.runtime;
 
 import io.grpc.BindableService;
+import io.seckill.runtime.tracing.Tracing;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +41,22 @@ public final class ServiceMain {
     BranchServer server;
     Database database = null;
     BarrierPurge purge;
+    Tracing tracing = Tracing.off();
     try {
+      // Checked before anything opens: a bad tracing key stops the start like any other key.
+      Tracing.settings(config);
       database = Database.open(config, name, mappers.toArray(new Class<?>[0]));
       purge = BarrierPurge.fromConfig(config, database.dataSource());
+      tracing = Tracing.fromConfig(config, name);
       server = BranchServer.start(BranchServer.tcpBuilder(config), config, database,
-          assembly.services(database, config));
+          assembly.services(database, config), tracing);
       // Background work only once the service serves: a failed start leaves nothing running.
       purge.start();
     } catch (ConfigException e) {
       if (database != null) {
         database.close();
       }
+      tracing.close();
       log.error("{} not started: {}", name, e.getMessage());
       System.exit(2);
       return;
@@ -58,13 +64,14 @@ public final class ServiceMain {
       if (database != null) {
         database.close();
       }
+      tracing.close();
       log.error("{} not started: {}", name, oneLine(e));
       System.exit(1);
       return;
     }
-    log.info("{} serving on {}:{} (database {} on {}:{})", name, config.string(ServiceConfig.GRPC_HOST),
+    log.info("{} serving on {}:{} (database {} on {}:{}, tracing {})", name, config.string(ServiceConfig.GRPC_HOST),
         server.port(), config.string(ServiceConfig.DB_NAME), config.string(ServiceConfig.DB_HOST),
-        config.string(ServiceConfig.DB_PORT));
+        config.string(ServiceConfig.DB_PORT), tracing.enabled() ? "to " + config.string(Tracing.OTLP_ENDPOINT) : "off");
     try {
       server.runUntilShutdown();
     } catch (InterruptedException e) {

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,7 +39,10 @@ import org.yaml.snakeyaml.Yaml;
  * the services' own configuration: the same parts, env keys the services really read, ports and host
  * names that agree, pinned images, health-gated start order; and least privilege: every service and
  * DTM on an account of its own made by MySQL's init, none on the owner account, the API on none, no
- * secret with a literal default, the admin port on the host's loopback only, Redis never evicting.
+ * secret with a literal default, the admin port on the host's loopback only, Redis never evicting;
+ * and the monitoring: Prometheus scrapes the ports the parts really serve their metrics on, Grafana
+ * reads that Prometheus and shows anonymous viewers a dashboard whose every query names a metric the
+ * pipeline exports.
  */
 class ComposeFileTest {
 
@@ -58,6 +65,18 @@ class ComposeFileTest {
   private static final Pattern REQUIRED_VAR = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):\\?[^}]+}$");
 
   private static final Pattern HOST_PORT = Pattern.compile("^(?:https?://)?([a-z][a-z0-9-]*):(\\d{1,5})(?:/.*)?$");
+
+  /** The metrics the "Flash sale" dashboard may query: each is exported by seckill-api, the consumer, DTM or Prometheus. */
+  private static final Set<String> DASHBOARD_METRICS = Set.of(
+      "seckill_sale_stock", "seckill_sale_slots_left", "seckill_api_admissions_total",
+      "seckill_consumer_orders_total", "seckill_consumer_order_latency_seconds_bucket",
+      "seckill_consumer_lag_records_sum", "dtm_transaction_process_total", "up", "seckill_api_part_up");
+
+  /** PromQL words that look like a metric name but are not one. */
+  private static final Set<String> PROMQL_KEYWORDS = Set.of(
+      "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset");
+
+  private static final String DASHBOARD_TITLE = "Flash sale";
 
   private static Path root;
   private static String composeText;
@@ -189,7 +208,7 @@ class ComposeFileTest {
       Object image = svc.get("image");
       assertNotNull(image, name + " has no image");
       String tag = image.toString().contains(":") ? image.toString().substring(image.toString().lastIndexOf(':') + 1) : "";
-      assertTrue(tag.matches("\\d+(\\.\\d+)+([._-][A-Za-z0-9._-]+)?"), name + ": image " + image + " is not pinned to a version");
+      assertTrue(tag.matches("v?\\d+(\\.\\d+)+([._-][A-Za-z0-9._-]+)?"), name + ": image " + image + " is not pinned to a version");
     });
   }
 
@@ -249,8 +268,9 @@ class ComposeFileTest {
       Properties props = properties(s.module());
       Map<String, String> env = env(s.name());
       if (!props.containsKey("db.name")) {
-        assertTrue(env.keySet().stream().noneMatch(k -> k.contains("_DB_")),
-            s.name() + " has no database but sets " + env.keySet());
+        // It may know where the server is (the dashboard reads its greeting), never an account.
+        assertTrue(env.keySet().stream().noneMatch(k -> k.matches(".*_DB_(USER|PASSWORD|PASSWORD_FILE|NAME)$")),
+            s.name() + " has no database but sets an account: " + env.keySet());
         continue;
       }
       String prefix = prefix(s.module());
@@ -290,7 +310,8 @@ class ComposeFileTest {
     for (String name : services.keySet()) {
       Set<String> mounted = list(services.get(name).get("secrets")).stream().map(Object::toString).collect(Collectors.toSet());
       env(name).forEach((key, value) -> {
-        if (key.endsWith("_FILE") && SECRET_KEY.matcher(key.substring(0, key.length() - "_FILE".length())).matches()) {
+        // SECKILL_X_FILE, and Grafana's GF_X__FILE: the file holds the value of X.
+        if (key.endsWith("_FILE") && SECRET_KEY.matcher(key.replaceFirst("_+FILE$", "")).matches()) {
           assertTrue(value.startsWith("/run/secrets/"), name + ": " + key + "=" + value + " is not a compose secret");
           String secret = value.substring("/run/secrets/".length());
           assertTrue(mounted.contains(secret), name + ": " + key + " names secret " + secret + ", which it does not mount");
@@ -364,6 +385,356 @@ class ComposeFileTest {
         "redis --maxmemory " + command.get(max + 1) + " is no size above 0 (0 is unlimited)");
     assertTrue(policy >= 0 && policy + 1 < command.size(), "redis runs without --maxmemory-policy: " + command);
     assertEquals("noeviction", command.get(policy + 1), "redis may evict admission keys");
+  }
+
+  /**
+   * Prometheus scrapes every 5 s, over the compose network: seckill-api's admin listener (whose
+   * /metrics needs no token), seckill-consumer's metrics port and DTM's /api/metrics on its HTTP port,
+   * each on the port compose gives that service; every target is a compose service on a port it serves.
+   */
+  @Test
+  void prometheusScrapesThePartsOnThePortsTheyServe() throws IOException {
+    Map<String, Object> config = prometheusConfig();
+    Map<String, Object> global = map(config.get("global"));
+    long interval = seconds(String.valueOf(global.get("scrape_interval")));
+    assertEquals(5, interval, "Prometheus's global scrape_interval");
+    assertTrue(global.get("scrape_timeout") == null || seconds(global.get("scrape_timeout").toString()) <= interval,
+        "scrape_timeout " + global.get("scrape_timeout") + " exceeds the interval: Prometheus would refuse the config");
+
+    String adminPort = env("seckill-api").get("SECKILL_API_ADMIN_PORT");
+    assertEquals(properties("seckill-api").getProperty("admin.port").strip(), adminPort, "the API's admin port in compose");
+    String consumerPort = env("seckill-consumer").get("SECKILL_CONSUMER_METRICS_PORT");
+    assertEquals(properties("seckill-consumer").getProperty("metrics.port").strip(), consumerPort,
+        "the consumer's metrics port in compose");
+    String dtmPort = env("dtm").get("HTTP_PORT");
+    Map<String, List<String>> expected = Map.of(
+        "seckill-api", List.of("seckill-api:" + adminPort, "/metrics"),
+        "seckill-consumer", List.of("seckill-consumer:" + consumerPort, "/metrics"),
+        "dtm", List.of("dtm:" + dtmPort, "/api/metrics"));
+
+    Map<String, Set<Integer>> served = new HashMap<>(listeningPorts());
+    served.put("seckill-api", Set.of(Integer.parseInt(env("seckill-api").get("SECKILL_API_PORT")), Integer.parseInt(adminPort)));
+    Map<String, List<String>> jobs = new HashMap<>();
+    for (Object o : list(config.get("scrape_configs"))) {
+      Map<String, Object> job = map(o);
+      String name = String.valueOf(job.get("job_name"));
+      assertFalse(jobs.containsKey(name), "scrape job " + name + " is listed twice");
+      if (job.get("scrape_interval") != null) {
+        assertEquals(interval, seconds(job.get("scrape_interval").toString()), name + ": scrape_interval");
+      }
+      assertFalse("https".equals(job.get("scheme")), name + ": the compose network serves plain HTTP");
+      List<String> targets = new ArrayList<>();
+      for (Object sc : list(job.get("static_configs"))) {
+        for (Object t : list(map(sc).get("targets"))) {
+          Matcher m = HOST_PORT.matcher(t.toString());
+          assertTrue(m.matches(), name + ": target " + t + " is not host:port");
+          assertTrue(services.containsKey(m.group(1)), name + ": target " + t + " is no compose service");
+          assertTrue(served.get(m.group(1)).contains(Integer.parseInt(m.group(2))),
+              name + ": target " + t + " but " + m.group(1) + " serves " + served.get(m.group(1)));
+          targets.add(t.toString());
+        }
+      }
+      assertFalse(targets.isEmpty(), name + " scrapes nothing");
+      String path = job.get("metrics_path") == null ? "/metrics" : job.get("metrics_path").toString();
+      jobs.put(name, List.of(String.join(",", targets), path));
+    }
+    expected.forEach((job, want) -> assertEquals(want, jobs.get(job), "scrape job " + job + ": target and path"));
+
+    // Prometheus sends no token: the admin listener must route /metrics outside the token check.
+    String adminApi = Files.readString(root.resolve("seckill-api/src/main/java/io/seckill/api/AdminApi.java"));
+    Matcher route = Pattern.compile("\\.get\\(\\s*\"/metrics\"\\s*,\\s*([A-Za-z]+)").matcher(adminApi);
+    assertTrue(route.find(), "AdminApi routes no GET /metrics");
+    assertNotEquals("admin", route.group(1), "the admin listener's /metrics needs the token, which Prometheus does not send");
+  }
+
+  /** Prometheus and Grafana: published on the host's 127.0.0.1 only, on the port they listen on, and health-checked there. */
+  @Test
+  void prometheusAndGrafanaAreHealthCheckedOnTheHostsLoopback() {
+    Map<String, Integer> listen = Map.of("prometheus", prometheusPort(), "grafana", grafanaPort());
+    Map<String, String> probe = Map.of("prometheus", "/-/healthy", "grafana", "/api/health");
+    listen.forEach((name, port) -> {
+      assertEquals(List.of("127.0.0.1:" + port + ":" + port), list(services.get(name).get("ports")).stream().map(Object::toString).toList(),
+          name + "'s publications");
+      assertTrue(healthTest(name).contains("http://127.0.0.1:" + port + probe.get(name)),
+          name + ": the health check does not probe " + probe.get(name) + " on port " + port + ": " + healthTest(name));
+      assertFalse(String.valueOf(services.get(name).get("image")).endsWith(":latest"), name + " runs :latest");
+    });
+    assertEquals("service_healthy", String.valueOf(map(map(services.get("grafana").get("depends_on")).get("prometheus")).get("condition")),
+        "grafana does not wait for its datasource");
+  }
+
+  /**
+   * Grafana's one datasource is the compose Prometheus (its service name and port, its scrape interval);
+   * the dashboard provider reads a read-only mount of docker/grafana/; anonymous visitors are viewers,
+   * and the admin's password comes from a compose secret, not from the file.
+   */
+  @Test
+  void grafanaReadsThePrometheusServiceAndShowsTheDashboardToViewers() throws IOException {
+    List<Map<String, Object>> datasources = new ArrayList<>();
+    for (Path f : yamlFiles(hostPath("grafana", "/etc/grafana/provisioning/datasources"))) {
+      list(loadYaml(f).get("datasources")).forEach(d -> datasources.add(map(d)));
+    }
+    assertEquals(1, datasources.size(), "Grafana's provisioned datasources: " + datasources);
+    Map<String, Object> ds = datasources.get(0);
+    assertEquals("prometheus", ds.get("type"));
+    assertEquals("http://prometheus:" + prometheusPort(), ds.get("url"), "the datasource is not the compose Prometheus");
+    assertTrue(services.containsKey("prometheus"));
+    assertEquals(map(prometheusConfig().get("global")).get("scrape_interval"), map(ds.get("jsonData")).get("timeInterval"),
+        "the datasource's timeInterval is not Prometheus's scrape interval");
+
+    List<Path> dashboardDirs = new ArrayList<>();
+    for (Path f : yamlFiles(hostPath("grafana", "/etc/grafana/provisioning/dashboards"))) {
+      for (Object p : list(loadYaml(f).get("providers"))) {
+        Map<String, Object> provider = map(p);
+        assertEquals("file", provider.get("type"), "dashboard provider " + provider.get("name"));
+        dashboardDirs.add(hostPath("grafana", String.valueOf(map(provider.get("options")).get("path"))));
+      }
+    }
+    assertTrue(dashboardDirs.stream().anyMatch(d -> Files.isRegularFile(d.resolve("flash-sale.json"))),
+        "no dashboard provider reads docker/grafana/dashboards/flash-sale.json: " + dashboardDirs);
+    Map<String, String> env = env("grafana");
+    Path home = hostPath("grafana", env.get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"));
+    assertTrue(Files.isRegularFile(home) && dashboardDirs.contains(home.getParent()), "the home dashboard is no provisioned file: " + home);
+    assertEquals(DASHBOARD_TITLE, new ObjectMapper().readTree(home.toFile()).path("title").asText(), "the home dashboard");
+
+    assertEquals("true", env.get("GF_AUTH_ANONYMOUS_ENABLED"), "viewing the dashboard needs a login");
+    assertEquals("Viewer", env.get("GF_AUTH_ANONYMOUS_ORG_ROLE"), "anonymous visitors may do more than view");
+    assertEquals("false", env.get("GF_USERS_ALLOW_SIGN_UP"), "anyone could sign up");
+    assertFalse("true".equals(env.get("GF_AUTH_DISABLE_LOGIN_FORM")), "the admin could not log in");
+    assertFalse(env.containsKey("GF_SECURITY_ADMIN_PASSWORD"), "Grafana's admin password is written in the file");
+    String passwordFile = env.get("GF_SECURITY_ADMIN_PASSWORD__FILE");
+    assertNotNull(passwordFile, "Grafana's admin keeps the image's default password");
+    assertTrue(passwordFile.startsWith("/run/secrets/")
+            && list(services.get("grafana").get("secrets")).contains(passwordFile.substring("/run/secrets/".length())),
+        "Grafana's admin password is not a compose secret it mounts: " + passwordFile);
+  }
+
+  /**
+   * The "Flash sale" dashboard parses; every panel queries the provisioned datasource, and every
+   * expression names only metrics the pipeline exports; each of those metrics is on some panel; rates
+   * span several scrapes; latency shows p50 and p99; part labels name compose services.
+   */
+  @Test
+  void dashboardQueriesOnlyMetricsThePipelineExports() throws IOException {
+    assertEquals(Set.of("a_total", "b_bucket"),
+        metricsOf("histogram_quantile(0.99, sum by (le) (rate(b_bucket{x=~\"y|z\"}[30s]))) / on (i) sum without (k) (rate(a_total[1m]))"),
+        "the metric extractor of this test");
+    String uid = String.valueOf(datasource().get("uid"));
+    JsonNode dashboard = dashboard();
+    assertEquals(DASHBOARD_TITLE, dashboard.path("title").asText());
+    assertFalse(dashboard.path("uid").asText().isBlank(), "the dashboard has no uid: links to it would change");
+    long interval = seconds(String.valueOf(map(prometheusConfig().get("global")).get("scrape_interval")));
+
+    Set<String> used = new TreeSet<>();
+    Set<Integer> ids = new HashSet<>();
+    List<String> exprs = new ArrayList<>();
+    List<JsonNode> panels = panels(dashboard);
+    assertTrue(panels.size() >= 8, "the dashboard has " + panels.size() + " panels");
+    for (JsonNode panel : panels) {
+      String title = panel.path("title").asText();
+      assertTrue(ids.add(panel.path("id").asInt()), "panel id " + panel.path("id") + " is used twice");
+      if (panel.path("type").asText().equals("row")) {
+        continue;
+      }
+      assertEquals(uid, panel.path("datasource").path("uid").asText(), title + ": another datasource");
+      assertTrue(panel.path("targets").size() > 0, title + " queries nothing");
+      for (JsonNode target : panel.path("targets")) {
+        assertTrue(target.path("datasource").isMissingNode() || target.path("datasource").path("uid").asText().equals(uid),
+            title + ": a query on another datasource");
+        String expr = target.path("expr").asText();
+        Set<String> metrics = metricsOf(expr);
+        assertFalse(metrics.isEmpty(), title + ": '" + expr + "' names no metric");
+        for (String metric : metrics) {
+          assertTrue(DASHBOARD_METRICS.contains(metric), title + ": '" + expr + "' queries " + metric + ", which nothing exports");
+        }
+        used.addAll(metrics);
+        exprs.add(expr);
+      }
+    }
+    assertEquals(new TreeSet<>(DASHBOARD_METRICS), used, "metrics the dashboard does not show");
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      if (variable.path("type").asText().equals("query")) {
+        Matcher m = Pattern.compile("^label_values\\(\\s*([a-z_:][a-z0-9_:]*)\\s*,\\s*([a-z_][a-z0-9_]*)\\s*\\)$")
+            .matcher(variable.path("query").asText());
+        assertTrue(m.matches(), "variable " + variable.path("name") + ": " + variable.path("query"));
+        assertTrue(DASHBOARD_METRICS.contains(m.group(1)), "variable " + variable.path("name") + " reads " + m.group(1));
+        assertEquals(uid, variable.path("datasource").path("uid").asText(), "variable " + variable.path("name"));
+      }
+    }
+    for (String expr : exprs) {
+      Matcher range = Pattern.compile("\\[(\\d+[smh])]").matcher(expr);
+      while (range.find()) {
+        assertTrue(seconds(range.group(1)) >= 4 * interval, "'" + expr + "': a range of " + range.group(1)
+            + " holds too few scrapes at " + interval + "s");
+      }
+      Matcher part = Pattern.compile("\\bpart\\s*=~?\\s*\"([^\"]*)\"").matcher(expr);
+      while (part.find()) {
+        for (String p : part.group(1).split("\\|")) {
+          assertTrue(services.containsKey(p), "'" + expr + "' names part " + p + ", which is no compose service");
+        }
+      }
+    }
+    for (String q : List.of("0.5", "0.99")) {
+      assertTrue(exprs.stream().anyMatch(e -> e.startsWith("histogram_quantile(" + q + ",")
+              && e.contains("sum by (le) (rate(seckill_consumer_order_latency_seconds_bucket[")),
+          "no panel shows the enqueue-to-final latency's p" + q.substring(2));
+    }
+  }
+
+  /**
+   * The orders panel's "confirmed" line counts exactly the consumer's outcomes that end CONFIRMED
+   * (Outcome.Kind.confirmed()) and its "cancelled" line all the others, so no outcome goes missing.
+   */
+  @Test
+  void ordersPanelCountsEveryConsumerOutcomeOnce() throws IOException {
+    String outcome = Files.readString(root.resolve("seckill-consumer/src/main/java/io/seckill/consumer/Outcome.java"))
+        .replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+    Matcher kinds = Pattern.compile("(?s)enum Kind\\s*\\{(.*?);").matcher(outcome);
+    assertTrue(kinds.find(), "Outcome.Kind not found");
+    assertTrue(outcome.contains("return name().toLowerCase("), "Outcome.Kind's label is no longer its lower-cased name");
+    Set<String> all = Arrays.stream(kinds.group(1).split(",")).map(String::strip).filter(k -> !k.isEmpty())
+        .map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(TreeSet::new));
+    Matcher body = Pattern.compile("(?s)boolean confirmed\\(\\)\\s*\\{(.*?)}").matcher(outcome);
+    assertTrue(body.find(), "Outcome.Kind.confirmed() not found");
+    Set<String> confirmed = new TreeSet<>();
+    Matcher member = Pattern.compile("this == ([A-Z_]+)").matcher(body.group(1));
+    while (member.find()) {
+      confirmed.add(member.group(1).toLowerCase(Locale.ROOT));
+    }
+    assertFalse(confirmed.isEmpty(), "Outcome.Kind.confirmed() names no kind");
+    Set<String> cancelled = new TreeSet<>(all);
+    cancelled.removeAll(confirmed);
+
+    Map<String, Set<String>> lines = new HashMap<>();
+    for (JsonNode panel : panels(dashboard())) {
+      for (JsonNode target : panel.path("targets")) {
+        String expr = target.path("expr").asText();
+        if (!metricsOf(expr).contains("seckill_consumer_orders_total")) {
+          continue;
+        }
+        Matcher m = Pattern.compile("\\boutcome\\s*=~?\\s*\"([^\"]*)\"").matcher(expr);
+        assertTrue(m.find(), "'" + expr + "' sums every outcome into one line");
+        Set<String> outcomes = new TreeSet<>(Arrays.asList(m.group(1).split("\\|")));
+        for (String o : outcomes) {
+          assertTrue(all.contains(o), "'" + expr + "': the consumer has no outcome " + o + "; it has " + all);
+        }
+        assertFalse(lines.containsKey(target.path("legendFormat").asText()), "two lines are called " + target.path("legendFormat"));
+        lines.put(target.path("legendFormat").asText(), outcomes);
+      }
+    }
+    assertEquals(confirmed, lines.get("confirmed"), "the outcomes of the 'confirmed' line");
+    assertEquals(cancelled, lines.get("cancelled"), "the outcomes of the 'cancelled' line");
+  }
+
+  /** Prometheus's config file, read from the bind mount behind its --config.file. */
+  private static Map<String, Object> prometheusConfig() throws IOException {
+    return loadYaml(hostPath("prometheus", flag("prometheus", "--config.file")));
+  }
+
+  /** The port Prometheus listens on inside its container (--web.listen-address, default :9090). */
+  private static int prometheusPort() {
+    String address = flag("prometheus", "--web.listen-address");
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  /** The port Grafana listens on inside its container. */
+  private static int grafanaPort() {
+    String port = env("grafana").get("GF_SERVER_HTTP_PORT");
+    assertNotNull(port, "grafana: set GF_SERVER_HTTP_PORT, so that its port is stated here");
+    return Integer.parseInt(port);
+  }
+
+  /** The value of a --name=value flag of a service's command. */
+  private static String flag(String service, String name) {
+    List<String> values = list(services.get(service).get("command")).stream().map(Object::toString)
+        .filter(a -> a.startsWith(name + "=")).map(a -> a.substring(name.length() + 1)).toList();
+    assertEquals(1, values.size(), service + ": " + name + " in its command");
+    return values.get(0);
+  }
+
+  /** The repository file or directory behind a container path, through a read-only bind mount of the service. */
+  private static Path hostPath(String service, String containerPath) {
+    assertNotNull(containerPath, service + ": no container path");
+    for (Object v : list(services.get(service).get("volumes"))) {
+      String[] f = v.toString().split(":");
+      if (!f[0].startsWith("./")) {
+        continue;
+      }
+      String rest = containerPath.equals(f[1]) ? "" : containerPath.startsWith(f[1] + "/") ? containerPath.substring(f[1].length() + 1) : null;
+      if (rest != null) {
+        assertTrue(f.length == 3 && Arrays.asList(f[2].split(",")).contains("ro"), service + ": " + v + " is not mounted read-only");
+        Path path = root.resolve(f[0]).resolve(rest).normalize();
+        assertTrue(Files.exists(path), service + ": " + containerPath + " is " + path + ", which does not exist");
+        return path;
+      }
+    }
+    fail(service + " mounts nothing from the repository at " + containerPath);
+    return null;
+  }
+
+  private static List<Path> yamlFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> yaml = files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+      assertFalse(yaml.isEmpty(), dir + " holds no YAML file");
+      return yaml;
+    }
+  }
+
+  private static Map<String, Object> loadYaml(Path file) throws IOException {
+    Object doc = new Yaml().load(Files.readString(file));
+    assertTrue(doc instanceof Map, file + " is no YAML mapping");
+    return map(doc);
+  }
+
+  /** Grafana's one provisioned datasource. */
+  private static Map<String, Object> datasource() throws IOException {
+    List<?> all = list(loadYaml(yamlFiles(hostPath("grafana", "/etc/grafana/provisioning/datasources")).get(0)).get("datasources"));
+    assertEquals(1, all.size(), "Grafana's datasources");
+    return map(all.get(0));
+  }
+
+  private static JsonNode dashboard() throws IOException {
+    return new ObjectMapper().readTree(root.resolve("docker/grafana/dashboards/flash-sale.json").toFile());
+  }
+
+  /** Every panel of a dashboard, the ones inside rows too. */
+  private static List<JsonNode> panels(JsonNode dashboard) {
+    List<JsonNode> all = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      all.add(panel);
+      panel.path("panels").forEach(all::add);
+    }
+    return all;
+  }
+
+  /**
+   * The metric names in a PromQL expression: identifiers left after removing strings, label
+   * matchers, range selectors and by/on clauses, that are neither a function call nor a keyword.
+   */
+  private static Set<String> metricsOf(String expr) {
+    String s = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", " ")
+        .replaceAll("\\{[^}]*}", " ")
+        .replaceAll("\\[[^]]*]", " ")
+        .replaceAll("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("(?<![A-Za-z0-9_:.])[A-Za-z_:][A-Za-z0-9_:]*").matcher(s);
+    while (m.find()) {
+      if (!s.substring(m.end()).stripLeading().startsWith("(") && !PROMQL_KEYWORDS.contains(m.group())) {
+        names.add(m.group());
+      }
+    }
+    return names;
+  }
+
+  /** A Prometheus duration (5s, 1m, 1h) in seconds. */
+  private static long seconds(String duration) {
+    Matcher m = Pattern.compile("^(\\d+)(s|m|h)$").matcher(duration.strip());
+    assertTrue(m.matches(), "not a duration in s, m or h: " + duration);
+    return Long.parseLong(m.group(1)) * switch (m.group(2)) {
+      case "s" -> 1;
+      case "m" -> 60;
+      default -> 3600;
+    };
   }
 
   /** docker/mysql-users.sh's table: user -> {schema, env key of its password}. */

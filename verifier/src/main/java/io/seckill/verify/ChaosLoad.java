@@ -20,11 +20,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The seeded order stream of one chaos round, sent straight to Kafka (the load generator's kafka
- * mode, reproduced here so the run knows every id it sent): its own products and coupons, written
- * first; more demand than stock, coupons shared by some users' repeat orders, so refusals happen too.
- * Orders are signed with the stack's keyring, as every producer's are (the consumer refuses
- * unsigned ones); poison goes unsigned, it is refused for its content first.
+ * The seeded order stream of one chaos round: its own products and coupons, written first; more
+ * demand than stock, coupons shared by some users' repeat orders, so refusals happen too. The first
+ * {@code apiProducts} products are sold through the API (their sale opened by the admin call, each
+ * order a buyer's HTTP request, {@link ApiBuyers}), so Redis's slots, marks and admission records are
+ * exercised under the faults; the others get orders straight into Kafka (the load generator's kafka
+ * mode, reproduced here so the run knows every id it sent), signed with the stack's keyring as every
+ * producer's are. A product is fed one way only: an order that bypassed Redis would make its sale's
+ * slots disagree with the database by design. Poison goes unsigned; it is refused for its content.
  */
 public final class ChaosLoad implements AutoCloseable {
   /** Coupons knock this much off an order. */
@@ -46,9 +49,18 @@ public final class ChaosLoad implements AutoCloseable {
   private final Set<String> sentIds = new LinkedHashSet<>();
   private int poisonSent;
   private int duplicatesSent;
+  private int kafkaOrders;
+  private final int apiProducts;
+  private final ApiBuyers buyers;
 
-  /** A load of {@code products} products from {@code productBase}, {@code users} users, seeded. */
+  /** A load of {@code products} products from {@code productBase}, {@code users} users, seeded, all through Kafka. */
   public ChaosLoad(VerifierConfig config, long productBase, int products, long stockPerProduct, int users, long seed) {
+    this(config, productBase, products, stockPerProduct, users, seed, 0);
+  }
+
+  /** As above, the first {@code apiProducts} products sold through the API's buyer port. */
+  public ChaosLoad(VerifierConfig config, long productBase, int products, long stockPerProduct, int users, long seed,
+      int apiProducts) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     // Idempotent, acknowledged by all replicas: a sent order is really in the topic, once.
@@ -68,6 +80,37 @@ public final class ChaosLoad implements AutoCloseable {
     this.couponBase = 6_000_000_000L + productBase * 10;
     this.rnd = new Random(seed);
     this.runTag = "cx" + productBase;
+    this.apiProducts = Math.max(0, Math.min(products, apiProducts));
+    this.buyers = this.apiProducts == 0 ? null
+        : new ApiBuyers(config.apiUrl(), StackSecrets.fromEnv().buyerTokens(), 32);
+  }
+
+  /** Opens the sale of the API's products through the admin listener, with the operator token. */
+  public void openApiSales(String adminUrl) throws Exception {
+    if (apiProducts == 0) {
+      return;
+    }
+    String ids = productBase + "-" + (productBase + apiProducts - 1);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(adminUrl + "/api/v1/admin/sales/open-all?ids=" + ids))
+        .header("Authorization", "Bearer " + StackSecrets.fromEnv().adminTokenValue())
+        .timeout(java.time.Duration.ofSeconds(60)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("opening the sales of products " + ids + " answered " + r.statusCode() + ": "
+          + r.body());
+    }
+  }
+
+  /** How many of the products are sold through the API. */
+  public int apiProducts() {
+    return apiProducts;
+  }
+
+  /** The API's buyers, or null when every order goes to Kafka. */
+  ApiBuyers buyers() {
+    return buyers;
   }
 
   /** The product ids of this load. */
@@ -105,15 +148,20 @@ public final class ChaosLoad implements AutoCloseable {
     return 1000 + 10 * (productId % 50);
   }
 
-  /** Sends one seeded order and returns its id. */
-  public String sendOrder() {
+  /** Sends one seeded order: to the API for its products (null: the API gives the id), else to Kafka (its id). */
+  public String sendOrder() throws InterruptedException {
     int u = rnd.nextInt(users);
-    long product = productBase + rnd.nextInt(products);
+    int index = rnd.nextInt(products);
+    long product = productBase + index;
     int quantity = 1 + (rnd.nextInt(4) == 0 ? 1 : 0);
     // Users with an even index own a coupon; most of their orders use it, so repeat orders contend for it.
     long coupon = u % 2 == 0 && rnd.nextInt(3) > 0 ? couponBase + u : 0;
+    if (index < apiProducts) {
+      buyers.buy(userBase + u, product, quantity, coupon);
+      return null;
+    }
     long amount = price(product) * quantity - (coupon != 0 ? DISCOUNT : 0);
-    String id = runTag + "-" + (sentIds.size() + 1);
+    String id = runTag + "-" + (++kafkaOrders);
     String requestedAt = Instant.now().toString();
     String json = "{\"orderId\":\"" + id + "\",\"userId\":" + (userBase + u) + ",\"productId\":" + product
         + ",\"quantity\":" + quantity + ",\"couponId\":" + coupon + ",\"amountCents\":" + amount
@@ -160,14 +208,27 @@ public final class ChaosLoad implements AutoCloseable {
     return n;
   }
 
-  /** Blocks until everything sent so far is acknowledged. */
-  public void flush() {
+  /** Blocks until everything sent so far is acknowledged, and every API request answered. */
+  public void flush() throws InterruptedException {
     producer.flush();
+    if (buyers != null) {
+      buyers.await(java.time.Duration.ofMinutes(2));
+    }
   }
 
-  /** Ids of the valid orders sent. */
+  /** Ids of the valid orders sent to Kafka and of those the API admitted. */
   public Set<String> sentIds() {
-    return sentIds;
+    if (buyers == null) {
+      return sentIds;
+    }
+    Set<String> all = new LinkedHashSet<>(sentIds);
+    all.addAll(buyers.admitted());
+    return all;
+  }
+
+  /** Valid orders sent straight to Kafka. */
+  public int kafkaOrders() {
+    return kafkaOrders;
   }
 
   /** Malformed messages sent. */

@@ -25,6 +25,8 @@ final class ChaosMain {
             --settle S        seconds to wait for quiet before verifying (default 180)
             --pause-ms M      how long a slow branch is stopped (default 5000, above DTM's 3 s request timeout)
             --duplicates N    messages re-sent per duplicate fault (default 50); --poison N per burst (default 20)
+            --api-share F     share of the products sold through the API's buyer port, each order a buyer's HTTP
+                              request with a token (default 0.5; the rest go straight to Kafka; 0 = all Kafka)
           after the TCC, each round pulls its orders' payment deadline to a few seconds ahead; some buyers pay
           around it (signed callbacks through the API), the rest expire; then everything is verified again:
             --pay-share F     share of the awaiting orders that pay, 0..1 (default 0.5; 0 skips this phase)
@@ -35,7 +37,8 @@ final class ChaosMain {
       return 0;
     }
     VerifierMain.known(opts, "rounds", "orders", "seed", "faults", "fault-list", "rate", "products", "stock", "users",
-        "settle", "pause-ms", "duplicates", "poison", "max-ids", "pay-share", "lifecycle-faults", "lifecycle-fault-list");
+        "settle", "pause-ms", "duplicates", "poison", "max-ids", "pay-share", "lifecycle-faults", "lifecycle-fault-list",
+        "api-share");
     int orders = Math.max(1, VerifierMain.intOpt(opts, "orders", 1000));
     int products = Math.max(1, VerifierMain.intOpt(opts, "products", 10));
     double rate = opts.containsKey("rate") ? Double.parseDouble(opts.get("rate")) : 100;
@@ -46,6 +49,10 @@ final class ChaosMain {
     if (!(payShare >= 0 && payShare <= 1)) {
       throw new IllegalArgumentException("--pay-share must be between 0 and 1");
     }
+    double apiShare = opts.containsKey("api-share") ? Double.parseDouble(opts.get("api-share")) : 0.5;
+    if (!(apiShare >= 0 && apiShare <= 1)) {
+      throw new IllegalArgumentException("--api-share must be between 0 and 1");
+    }
     ChaosRun.Options o = new ChaosRun.Options(Math.max(1, VerifierMain.intOpt(opts, "rounds", 1)), orders,
         VerifierMain.longOpt(opts, "seed", 42), VerifierMain.intOpt(opts, "faults", 0),
         opts.containsKey("fault-list") ? parseFaults(opts.get("fault-list")) : null, rate, products,
@@ -55,7 +62,7 @@ final class ChaosMain {
         VerifierMain.intOpt(opts, "duplicates", 50), VerifierMain.intOpt(opts, "poison", 20),
         VerifierMain.intOpt(opts, "max-ids", config.maxIds()), payShare,
         VerifierMain.intOpt(opts, "lifecycle-faults", 3),
-        opts.containsKey("lifecycle-fault-list") ? parseFaults(opts.get("lifecycle-fault-list")) : null);
+        opts.containsKey("lifecycle-fault-list") ? parseFaults(opts.get("lifecycle-fault-list")) : null, apiShare);
     List<ChaosRun.RoundReport> reports = new ChaosRun(config, new StackControl(StackControl.findRoot()), o)
         .run(System.out);
     int violated = 0;

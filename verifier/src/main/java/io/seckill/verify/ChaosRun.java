@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -32,7 +33,22 @@ public final class ChaosRun {
   /** Settings of a run; see {@code ./seckill chaos --help}. */
   public record Options(int rounds, int orders, long seed, int faults, List<Fault> faultList, double rate,
       int products, long stockPerProduct, int users, int settleSeconds, long pauseMillis, int duplicates, int poison,
-      int maxIds, double payShare, int lifecycleFaults, List<Fault> lifecycleFaultList) {}
+      int maxIds, double payShare, int lifecycleFaults, List<Fault> lifecycleFaultList, double apiShare) {
+
+    /** How many of the round's products are sold through the API: the share, at least one each way when mixed. */
+    int apiProducts() {
+      if (apiShare <= 0) {
+        return 0;
+      }
+      if (apiShare >= 1) {
+        return products;
+      }
+      if (products == 1) {
+        return apiShare >= 0.5 ? 1 : 0;
+      }
+      return (int) Math.max(1, Math.min(products - 1, Math.round(products * apiShare)));
+    }
+  }
 
   /** What happened to one fault. */
   public record FaultResult(Fault fault, long atMillis, long tookMillis, String error) {}
@@ -40,10 +56,14 @@ public final class ChaosRun {
   /** The report of one round. */
   public record RoundReport(int round, ProductRange range, long seed, int ordersSent, int duplicates, int poison,
       List<FaultResult> faults, Map<String, Integer> outcomes, long unitsSold, long stock, long settleMillis,
-      Verifier.Result verify, LifecycleReport lifecycle) {
-    /** Violations of both verifies, plus every paid order the race left in a wrong state. */
+      Verifier.Result verify, LifecycleReport lifecycle, int apiProducts, Map<String, Integer> apiAnswers,
+      List<String> apiProblems) {
+    /**
+     * Violations of both verifies, every buyer the API told "failed" who holds a confirmed order, and
+     * every paid order the race left in a wrong state.
+     */
     public int violations() {
-      int n = verify.violations().size();
+      int n = verify.violations().size() + apiProblems.size();
       if (lifecycle != null) {
         n += lifecycle.verify().violations().size() + lifecycle.tally().problems().size();
       }
@@ -102,10 +122,12 @@ public final class ChaosRun {
     List<Fault> faults = options.faultList() != null ? options.faultList()
         : Fault.schedule(Fault.catalog(stack.services()), options.faults(), seed);
     long base = nextProductBase(reader);
-    ChaosLoad load = new ChaosLoad(config, base, options.products(), options.stockPerProduct(), options.users(), seed);
+    ChaosLoad load = new ChaosLoad(config, base, options.products(), options.stockPerProduct(), options.users(), seed,
+        options.apiProducts());
     load.writeFixtures(reader.databases().jdbc());
-    log.info("round {}: products {}, {} orders at {}/s, faults {}", round, load.range(), options.orders(),
-        options.rate(), faults);
+    load.openApiSales(config.adminUrl());
+    log.info("round {}: {} ({} through the API), {} orders at {}/s, faults {}", round, load.range(),
+        load.apiProducts(), options.orders(), options.rate(), faults);
     long loadMillis = (long) (options.orders() * 1000 / options.rate());
     long start = System.currentTimeMillis();
     AtomicReference<Exception> loadError = new AtomicReference<>();
@@ -143,9 +165,10 @@ public final class ChaosRun {
     synchronized (load) {
       load.flush();
     }
+    Set<String> ids = load.sentIds();
     long lastFault = System.currentTimeMillis();
     Verifier.Result verify = new Verifier(reader, options.maxIds(), config.pollMillis())
-        .verify(load.range(), load.sentIds(), options.settleSeconds());
+        .verify(load.range(), ids, options.settleSeconds());
     long settle = System.currentTimeMillis() - lastFault;
     if (verify.quiet()) {
       settle = verify.waitedMillis();
@@ -154,7 +177,7 @@ public final class ChaosRun {
     Map<String, Integer> outcomes = new TreeMap<>();
     long sold = 0;
     for (Order o : verify.snapshot().orders()) {
-      if (!load.sentIds().contains(o.orderId())) {
+      if (!ids.contains(o.orderId())) {
         continue;
       }
       String key = o.confirmed() ? "CONFIRMED" : o.status() + " " + reasonClass(o.reason());
@@ -163,15 +186,18 @@ public final class ChaosRun {
         sold += o.quantity();
       }
     }
-    LifecycleReport life = options.payShare() > 0 && verify.passed() ? lifecycle(reader, load, verify, seed) : null;
-    return new RoundReport(round, load.range(), seed, load.sentIds().size(), load.duplicatesSent(), load.poisonSent(),
-        results, outcomes, sold, load.totalStock(), settle, verify, life);
+    ApiBuyers buyers = load.buyers();
+    List<String> apiProblems = buyers == null ? List.of() : buyers.toldFailedButConfirmed(verify.snapshot().orders());
+    LifecycleReport life = options.payShare() > 0 && verify.passed() ? lifecycle(reader, load, ids, verify, seed) : null;
+    return new RoundReport(round, load.range(), seed, load.kafkaOrders() + (buyers == null ? 0 : buyers.sent()),
+        load.duplicatesSent(), load.poisonSent(), results, outcomes, sold, load.totalStock(), settle, verify, life,
+        load.apiProducts(), buyers == null ? Map.of() : buyers.histogram(), apiProblems);
   }
 
-  private LifecycleReport lifecycle(StackReader reader, ChaosLoad load, Verifier.Result tcc, long seed)
-      throws Exception {
+  private LifecycleReport lifecycle(StackReader reader, ChaosLoad load, Set<String> ids, Verifier.Result tcc,
+      long seed) throws Exception {
     List<Order> awaiting = tcc.snapshot().orders().stream()
-        .filter(o -> o.confirmed() && load.sentIds().contains(o.orderId())).collect(Collectors.toList());
+        .filter(o -> o.confirmed() && ids.contains(o.orderId())).collect(Collectors.toList());
     Random rnd = new Random(seed ^ 0x9E3779B97F4A7C15L);
     Collections.shuffle(awaiting, rnd);
     List<Order> paying = awaiting.subList(0, (int) Math.round(awaiting.size() * Math.min(1, options.payShare())));
@@ -200,10 +226,10 @@ public final class ChaosRun {
       Map<String, Integer> callbacks = race.await(Duration.ofSeconds(Math.max(120, options.settleSeconds() + 60L)));
       long lastFault = System.currentTimeMillis();
       Verifier.Result verify = new Verifier(reader, options.maxIds(), config.pollMillis())
-          .verify(load.range(), load.sentIds(), options.settleSeconds());
+          .verify(load.range(), ids, options.settleSeconds());
       long settle = verify.quiet() ? verify.waitedMillis() : System.currentTimeMillis() - lastFault;
       Map<String, Integer> statuses = new TreeMap<>();
-      verify.snapshot().orders().stream().filter(o -> load.sentIds().contains(o.orderId()))
+      verify.snapshot().orders().stream().filter(o -> ids.contains(o.orderId()))
           .forEach(o -> statuses.merge(o.status(), 1, Integer::sum));
       return new LifecycleReport((int) pulled[1], paying.size(), results, callbacks, race.tally(verify.snapshot()),
           statuses, verify.snapshot().lifecycle().refunds().size(), settle, verify);
@@ -277,6 +303,10 @@ public final class ChaosRun {
     out.printf("%n=== chaos round %d (seed %d, %s) ===%n", r.round(), r.seed(), r.range());
     out.printf("orders sent: %d valid + %d duplicates + %d poison; stock %d, units sold %d%n", r.ordersSent(),
         r.duplicates(), r.poison(), r.stock(), r.unitsSold());
+    if (r.apiProducts() > 0) {
+      out.printf("through the API (%d of the products): answers %s%n", r.apiProducts(), r.apiAnswers());
+      r.apiProblems().stream().limit(20).forEach(p -> out.println("  VIOLATION " + p));
+    }
     out.printf("faults injected: %d%n", r.faults().size());
     for (FaultResult f : r.faults()) {
       out.printf("  +%6.1f s  %-24s took %5.1f s%s%n", f.atMillis() / 1000.0, f.fault(), f.tookMillis() / 1000.0,

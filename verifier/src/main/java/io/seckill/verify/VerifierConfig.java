@@ -86,6 +86,11 @@ public final class VerifierConfig {
     return "http://" + config.string("api.host") + ":" + config.integer("api.port", 1, 65535);
   }
 
+  /** {@code http://host:port} of the API's admin listener (env SECKILL_ADMIN_PORT, as the launcher exports it). */
+  public String adminUrl() {
+    return "http://" + config.string("api.host") + ":" + config.integer("admin.port", 1, 65535);
+  }
+
   /** {@code redis://host:port}. */
   public String redisAddress() {
     return "redis://" + config.string("redis.host") + ":" + config.integer("redis.port", 1, 65535);

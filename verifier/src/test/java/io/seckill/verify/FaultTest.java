@@ -55,4 +55,19 @@ class FaultTest {
     assertEquals("REFUSED product-rpc", ChaosRun.reasonClass("REFUSED product-rpc: sold out"));
     assertEquals("(no reason)", ChaosRun.reasonClass(""));
   }
+
+  private static ChaosRun.Options withApiShare(int products, double share) {
+    return new ChaosRun.Options(1, 100, 1, 0, List.of(), 10, products, 10, 10, 10, 10, 1, 1, 10, 0, 0, List.of(), share);
+  }
+
+  @Test
+  void aMixedRoundSellsAtLeastOneProductEachWayAndTheEndsAreAllOrNothing() {
+    assertEquals(5, withApiShare(10, 0.5).apiProducts());
+    assertEquals(1, withApiShare(10, 0.01).apiProducts(), "a small share still exercises the API");
+    assertEquals(9, withApiShare(10, 0.99).apiProducts(), "a large share still leaves Kafka a product");
+    assertEquals(0, withApiShare(10, 0).apiProducts());
+    assertEquals(10, withApiShare(10, 1).apiProducts());
+    assertEquals(1, withApiShare(1, 0.5).apiProducts());
+    assertEquals(0, withApiShare(1, 0.4).apiProducts());
+  }
 }
