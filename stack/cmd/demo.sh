@@ -28,18 +28,6 @@ demo_order_deadline() {
   fi
 }
 
-# demo_clear_admissions: forget Redis's admission state of the demo products (sale hash, buyer
-# marks, pending/records/states), so a rerun starts from a clean sale. Re-opening a sale through
-# the API keeps buyer marks on purpose (one order per buyer per sale), so a new sale needs this.
-demo_clear_admissions() {
-  local p keys=()
-  for ((p = 1; p <= DEMO_PRODUCTS; p++)); do
-    keys+=("seckill:sale:{$p}" "seckill:users:{$p}" "seckill:pending:{$p}" "seckill:adm:{$p}" "seckill:state:{$p}")
-  done
-  redis-cli -h 127.0.0.1 -p "$SECKILL_REDIS_PORT" DEL "${keys[@]}" > /dev/null \
-    || die "could not clear the demo's admission keys in Redis (redis-cli on port ${SECKILL_REDIS_PORT})"
-}
-
 cmd_demo() {
   local began=$SECONDS rc=0 json="${STACK_DIR}/demo-last.json"
   cmd_up
@@ -49,7 +37,7 @@ cmd_demo() {
   demo_order_deadline "$DEMO_PAYMENT_DEADLINE"
   say "flash sale: products 1..${DEMO_PRODUCTS} x ${DEMO_STOCK} units, flood of 5,000 requests through the API"
   say_dashboard
-  demo_clear_admissions
+  clear_admissions 1 "$DEMO_PRODUCTS"
   load_java io.seckill.load.LoadMain --mode api --reset-sale --open-sale \
     --product-base 1 --products "$DEMO_PRODUCTS" --stock-per-product "$DEMO_STOCK" \
     --coupon-base 1 --coupon-users "$DEMO_COUPONS" --coupon-share 0.1 \

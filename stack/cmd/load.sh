@@ -40,6 +40,19 @@ load_env() {
   export SECKILL_CONSUMER_METRICS_URL="${SECKILL_CONSUMER_METRICS_URL:-http://127.0.0.1:${SVC_PORT[seckill-consumer]:-9100}/metrics}"
 }
 
+# clear_admissions FIRST LAST: forget Redis's admission state of products FIRST..LAST (sale hash,
+# buyer marks, pending/records/states), so a rerun starts from a clean sale. Re-opening a sale
+# through the API keeps buyer marks on purpose (one order per buyer per sale), so a new sale needs
+# this (the demo and the soak rerun on the same ids).
+clear_admissions() {
+  local p keys=()
+  for ((p = $1; p <= $2; p++)); do
+    keys+=("seckill:sale:{$p}" "seckill:users:{$p}" "seckill:pending:{$p}" "seckill:adm:{$p}" "seckill:state:{$p}")
+  done
+  redis-cli -h 127.0.0.1 -p "$SECKILL_REDIS_PORT" DEL "${keys[@]}" > /dev/null \
+    || die "could not clear the admission keys of products $1..$2 in Redis (redis-cli on port ${SECKILL_REDIS_PORT})"
+}
+
 cmd_load() {
   load_build_if_needed
   load_env

@@ -39,7 +39,7 @@ DTM_BIN="${SECKILL_TOOLS_DIR}/dtm-${DTM_VERSION}"
 GRPCURL_BIN="${SECKILL_TOOLS_DIR}/grpcurl-${GRPCURL_VERSION}"
 
 # The infrastructure in start order; `down` walks it backwards. Services come from stack/services.conf.
-INFRA_PARTS=(mariadb redis kafka dtm)
+INFRA_PARTS=(mariadb redis kafka dtm housekeeper)
 
 ensure_dirs() {
   mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_DIR" "$SECKILL_TOOLS_DIR"
