@@ -102,6 +102,9 @@ service_start() {
     while IFS= read -r line; do
       if [[ -n "$line" ]]; then export "${line?}"; fi
     done <<< "$own"
+    # Another instance's own ports and DTM (65-instances.sh), for this process only.
+    local kv
+    for kv in ${SVC_EXTRA_ENV[$name]:-}; do export "${kv?}"; done
     spawn "$name" java $SECKILL_JAVA_OPTS "-Dseckill.service=${name}" \
       "-Dseckill.stack=${STACK_DIR}" -cp "${jar}:${SECKILL_ROOT}/${module}/target/lib/*" "${SVC_MAIN[$name]}"
   )

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chaos round's buyers who come through the API, as real buyers do: a token each, one HTTP
- * request per order, at most {@code concurrency} in flight. Every answer is kept per buyer and
+ * request per order, at most {@code concurrency} in flight, each buyer always to the same of the
+ * API instances. Every answer is kept per buyer and
  * product, so that after the round a buyer who was told the order failed (5xx, no answer) yet
  * holds a confirmed order of that product is a violation: the pipeline must never charge a buyer it
  * turned away.
@@ -33,7 +34,7 @@ final class ApiBuyers implements AutoCloseable {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
       .version(HttpClient.Version.HTTP_1_1).build();
-  private final URI orders;
+  private final List<URI> orders;
   private final BuyerTokens tokens;
   private final Semaphore inFlight;
   private final int concurrency;
@@ -43,8 +44,8 @@ final class ApiBuyers implements AutoCloseable {
   private final Set<String> admitted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sent = new AtomicInteger();
 
-  ApiBuyers(String apiUrl, BuyerTokens tokens, int concurrency) {
-    this.orders = URI.create(apiUrl + "/api/v1/seckill/orders");
+  ApiBuyers(List<String> apiUrls, BuyerTokens tokens, int concurrency) {
+    this.orders = apiUrls.stream().map(u -> URI.create(u + "/api/v1/seckill/orders")).toList();
     this.tokens = tokens;
     this.concurrency = concurrency;
     this.inFlight = new Semaphore(concurrency);
@@ -55,7 +56,7 @@ final class ApiBuyers implements AutoCloseable {
     inFlight.acquire();
     sent.incrementAndGet();
     String token = tokenOf.computeIfAbsent(userId, u -> tokens.mint(u, Duration.ofHours(2), Instant.now()));
-    HttpRequest req = HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(30))
+    HttpRequest req = HttpRequest.newBuilder(orders.get((int) Math.floorMod(userId, (long) orders.size()))).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
         .POST(HttpRequest.BodyPublishers.ofString("{\"productId\":" + productId + ",\"quantity\":" + quantity
             + ",\"couponId\":" + couponId + "}"))

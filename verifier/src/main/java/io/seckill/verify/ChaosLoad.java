@@ -55,12 +55,15 @@ public final class ChaosLoad implements AutoCloseable {
 
   /** A load of {@code products} products from {@code productBase}, {@code users} users, seeded, all through Kafka. */
   public ChaosLoad(VerifierConfig config, long productBase, int products, long stockPerProduct, int users, long seed) {
-    this(config, productBase, products, stockPerProduct, users, seed, 0);
+    this(config, productBase, products, stockPerProduct, users, seed, 0, 1);
   }
 
-  /** As above, the first {@code apiProducts} products sold through the API's buyer port. */
+  /**
+   * As above, the first {@code apiProducts} products sold through the buyer port of {@code apis}
+   * API instances (a buyer always goes to the same one, as behind a sticky load balancer).
+   */
   public ChaosLoad(VerifierConfig config, long productBase, int products, long stockPerProduct, int users, long seed,
-      int apiProducts) {
+      int apiProducts, int apis) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     // Idempotent, acknowledged by all replicas: a sent order is really in the topic, once.
@@ -82,7 +85,7 @@ public final class ChaosLoad implements AutoCloseable {
     this.runTag = "cx" + productBase;
     this.apiProducts = Math.max(0, Math.min(products, apiProducts));
     this.buyers = this.apiProducts == 0 ? null
-        : new ApiBuyers(config.apiUrl(), StackSecrets.fromEnv().buyerTokens(), 32);
+        : new ApiBuyers(config.apiUrls(apis), StackSecrets.fromEnv().buyerTokens(), 32);
   }
 
   /** Opens the sale of the API's products through the admin listener, with the operator token. */

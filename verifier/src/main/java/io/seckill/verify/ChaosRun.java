@@ -120,10 +120,10 @@ public final class ChaosRun {
     }
     long seed = options.seed() * 1_000_003L + round;
     List<Fault> faults = options.faultList() != null ? options.faultList()
-        : Fault.schedule(Fault.catalog(stack.services()), options.faults(), seed);
+        : Fault.schedule(Fault.catalog(stack.services(), stack.dtms()), options.faults(), seed);
     long base = nextProductBase(reader);
     ChaosLoad load = new ChaosLoad(config, base, options.products(), options.stockPerProduct(), options.users(), seed,
-        options.apiProducts());
+        options.apiProducts(), stack.instances());
     load.writeFixtures(reader.databases().jdbc());
     load.openApiSales(config.adminUrl());
     log.info("round {}: {} ({} through the API), {} orders at {}/s, faults {}", round, load.range(),
@@ -203,7 +203,8 @@ public final class ChaosRun {
     List<Order> paying = awaiting.subList(0, (int) Math.round(awaiting.size() * Math.min(1, options.payShare())));
     List<Fault> faults = options.lifecycleFaultList() != null ? options.lifecycleFaultList()
         : options.lifecycleFaults() <= 0 ? List.of()
-        : Fault.schedule(Fault.lifecycleCatalog(stack.services()), options.lifecycleFaults(), seed ^ 0x1F3D5B79L);
+        : Fault.schedule(Fault.lifecycleCatalog(stack.services(), stack.dtms()), options.lifecycleFaults(),
+            seed ^ 0x1F3D5B79L);
     try (PaymentRace race = new PaymentRace(config.apiUrl(), StackSecrets.fromEnv().providerSignature(),
         Duration.ofSeconds(Math.max(60, options.settleSeconds())))) {
       long[] pulled = PaymentRace.pullDeadlines(reader.databases().jdbc(), load.range(), LEAD);

@@ -37,11 +37,18 @@ public record Fault(Kind kind, String target) {
    * and the API's admissions), each killed (SIGKILL, then started) and paused (SIGSTOP).
    */
   public static List<Fault> catalog(List<String> services) {
+    return catalog(services, List.of("dtm"));
+  }
+
+  /** As above, killing each of {@code dtms} (the DTM servers of every instance) on its own. */
+  public static List<Fault> catalog(List<String> services, List<String> dtms) {
     List<Fault> out = new ArrayList<>();
     for (String s : services) {
       out.add(new Fault(Kind.KILL, s));
     }
-    out.add(new Fault(Kind.KILL, "dtm"));
+    for (String d : dtms) {
+      out.add(new Fault(Kind.KILL, d));
+    }
     for (String s : services) {
       if (s.endsWith("-rpc")) {
         out.add(new Fault(Kind.SLOW, s));
@@ -62,13 +69,20 @@ public record Fault(Kind kind, String target) {
    * each branch service and DTM (which run the payment and expiry sagas), and slow pay-rpc.
    */
   public static List<Fault> lifecycleCatalog(List<String> services) {
+    return lifecycleCatalog(services, List.of("dtm"));
+  }
+
+  /** As above, with every API instance and every DTM server of {@code dtms}. */
+  public static List<Fault> lifecycleCatalog(List<String> services, List<String> dtms) {
     List<Fault> out = new ArrayList<>();
     for (String s : services) {
-      if (s.endsWith("-rpc") || s.equals("seckill-api")) {
+      if (s.endsWith("-rpc") || s.equals("seckill-api") || s.matches("seckill-api-\\d+")) {
         out.add(new Fault(Kind.KILL, s));
       }
     }
-    out.add(new Fault(Kind.KILL, "dtm"));
+    for (String d : dtms) {
+      out.add(new Fault(Kind.KILL, d));
+    }
     if (services.contains("pay-rpc")) {
       out.add(new Fault(Kind.SLOW, "pay-rpc"));
     }

@@ -36,7 +36,10 @@ public final class StackControl {
     throw new IllegalStateException("no ./seckill launcher above " + Path.of("").toAbsolutePath() + " (set SECKILL_ROOT)");
   }
 
-  /** The service names of {@code stack/services.conf}, in start order. */
+  /**
+   * The service names of {@code stack/services.conf}, in start order, then those of the further
+   * instances ({@code ./seckill up --instances N}: seckill-consumer-k and seckill-api-k, k = 2..N).
+   */
   public List<String> services() throws IOException {
     List<String> out = new ArrayList<>();
     for (String line : Files.readAllLines(root.resolve("stack/services.conf"), StandardCharsets.UTF_8)) {
@@ -45,7 +48,34 @@ public final class StackControl {
         out.add(l.substring(0, l.indexOf('|')));
       }
     }
+    List<String> base = List.copyOf(out);
+    for (int k = 2; k <= instances(); k++) {
+      for (String s : List.of("seckill-consumer", "seckill-api")) {
+        if (base.contains(s)) {
+          out.add(s + "-" + k);
+        }
+      }
+    }
     return out;
+  }
+
+  /** The DTM servers: dtm, then dtm-k of every further instance. */
+  public List<String> dtms() throws IOException {
+    List<String> out = new ArrayList<>(List.of("dtm"));
+    for (int k = 2; k <= instances(); k++) {
+      out.add("dtm-" + k);
+    }
+    return out;
+  }
+
+  /** The instance count {@code ./seckill up --instances N} keeps in .stack/run/instances (1 without it). */
+  public int instances() throws IOException {
+    Path f = root.resolve(".stack/run/instances");
+    if (!Files.isRegularFile(f)) {
+      return 1;
+    }
+    String n = Files.readString(f).replaceAll("[^0-9]", "");
+    return n.matches("[1-4]") ? Integer.parseInt(n) : 1;
   }
 
   /** The live pid of {@code part}, or -1 when it is not running as ours. */
@@ -64,7 +94,7 @@ public final class StackControl {
       return -1;
     }
     String cmd = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
-    String identity = switch (part) {
+    String identity = part.matches("dtm-\\d+") ? "/" + part + ".yml" : switch (part) {
       case "dtm" -> "dtm";
       case "mariadb" -> "mariadbd";
       case "redis" -> "redis-server";

@@ -86,6 +86,15 @@ public final class VerifierConfig {
     return "http://" + config.string("api.host") + ":" + config.integer("api.port", 1, 65535);
   }
 
+  /** The buyer ports of {@code n} API instances: the first, then each further one 100 ports up. */
+  public java.util.List<String> apiUrls(int n) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int k = 1; k <= n; k++) {
+      out.add("http://" + config.string("api.host") + ":" + (config.integer("api.port", 1, 65535) + 100 * (k - 1)));
+    }
+    return out;
+  }
+
   /** {@code http://host:port} of the API's admin listener (env SECKILL_ADMIN_PORT, as the launcher exports it). */
   public String adminUrl() {
     return "http://" + config.string("api.host") + ":" + config.integer("admin.port", 1, 65535);

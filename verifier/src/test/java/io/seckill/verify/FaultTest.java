@@ -70,4 +70,30 @@ class FaultTest {
     assertEquals(1, withApiShare(1, 0.5).apiProducts());
     assertEquals(0, withApiShare(1, 0.4).apiProducts());
   }
+
+  @Test
+  void withTwoInstancesEachApiConsumerAndDtmIsKilledOnItsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+      throws Exception {
+    java.nio.file.Files.createDirectories(root.resolve("stack"));
+    java.nio.file.Files.createDirectories(root.resolve(".stack/run"));
+    java.nio.file.Files.writeString(root.resolve("stack/services.conf"), String.join("\n",
+        "# a comment", "order-rpc|order-rpc|x.Order|9001|grpc", "seckill-consumer|seckill-consumer|x.C|9100|http:/-/healthy",
+        "seckill-api|seckill-api|x.Api|8080|http:/health", ""));
+    StackControl one = new StackControl(root);
+    assertEquals(1, one.instances());
+    assertEquals(List.of("order-rpc", "seckill-consumer", "seckill-api"), one.services());
+    java.nio.file.Files.writeString(root.resolve(".stack/run/instances"), "2\n");
+    StackControl two = new StackControl(root);
+    assertEquals(List.of("order-rpc", "seckill-consumer", "seckill-api", "seckill-consumer-2", "seckill-api-2"),
+        two.services());
+    assertEquals(List.of("dtm", "dtm-2"), two.dtms());
+    List<Fault> c = Fault.catalog(two.services(), two.dtms());
+    for (String part : List.of("seckill-consumer-2", "seckill-api-2", "dtm", "dtm-2")) {
+      assertTrue(c.contains(new Fault(Fault.Kind.KILL, part)), part + " in " + c);
+    }
+    List<Fault> life = Fault.lifecycleCatalog(two.services(), two.dtms());
+    assertTrue(life.contains(new Fault(Fault.Kind.KILL, "seckill-api-2")) && life.contains(new Fault(Fault.Kind.KILL, "dtm-2")),
+        life.toString());
+    assertTrue(!life.contains(new Fault(Fault.Kind.KILL, "seckill-consumer-2")), life.toString());
+  }
 }
