@@ -132,9 +132,12 @@ class KafkaPauseIT {
         while (true) {
           server.reconciler().runOnce();
           status = statuses(db, product);
+          // A cancelled order's row is written before DTM's Abort runs the Cancels, so its frozen
+          // stock comes back a moment after the row is final: settled means nothing frozen too.
           boolean settled = status.values().stream().allMatch(s -> s.equals("CONFIRMED") || s.equals("CANCELLED"))
               && server.store().pending(product, Long.MAX_VALUE, 1_000).isEmpty()
-              && orderOf.values().stream().allMatch(status::containsKey);
+              && orderOf.values().stream().allMatch(status::containsKey)
+              && frozen(db, product) == 0;
           if (settled || System.currentTimeMillis() > deadline) {
             break;
           }
@@ -185,6 +188,15 @@ class KafkaPauseIT {
       }
       TestStack.deleteProductRows(product);
       TestStack.cleanRedis(redis, product);
+    }
+  }
+
+  private static long frozen(Connection db, long product) throws Exception {
+    try (PreparedStatement ps = db.prepareStatement("SELECT frozen FROM seckill_product.product WHERE id = ?")) {
+      ps.setLong(1, product);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
     }
   }
 
