@@ -56,10 +56,7 @@ soak_sample() {
   printf '%s\t%s\t%s\n' "$t" "dtm:mysql_rows" "$(soak_sql "SELECT COUNT(*) FROM dtm.trans_global")" >> "$file"
 }
 
-soak_sql() {
-  MYSQL_PWD="$SECKILL_DB_PASSWORD" mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$SECKILL_DB_PORT" \
-    -u "$SECKILL_DB_USER" -N -B -e "$1" 2>/dev/null || echo -1
-}
+soak_sql() { owner_sql -e "$1" 2>/dev/null || echo -1; }
 
 # soak_redis_info FIELD: one field of INFO (a bulk reply read whole over a plain socket).
 soak_redis_info() {

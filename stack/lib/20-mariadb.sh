@@ -25,8 +25,13 @@ mariadb_ready() {
 # Healthy: the owner account logs in over TCP on 127.0.0.1 (the parts' accounts are made after it).
 mariadb_healthy() {
   mariadb_ready || return 1
+  owner_sql -e 'SELECT 1' > /dev/null 2>&1
+}
+
+# owner_sql ARG...: the client as the owner account over TCP on 127.0.0.1 (batch output, no headers).
+owner_sql() {
   MYSQL_PWD="$SECKILL_DB_PASSWORD" mariadb --no-defaults --protocol=tcp -h 127.0.0.1 \
-    -P "$SECKILL_DB_PORT" -u "$SECKILL_DB_USER" -N -e 'SELECT 1' > /dev/null 2>&1
+    -P "$SECKILL_DB_PORT" -u "$SECKILL_DB_USER" -N -B "$@"
 }
 
 mariadb_start() {

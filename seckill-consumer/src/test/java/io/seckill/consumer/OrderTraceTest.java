@@ -42,6 +42,7 @@ import io.seckill.api.AdmissionTracing;
 import io.seckill.api.KafkaOrderPublisher;
 import io.seckill.auth.OrderSigning;
 import io.seckill.dtm.DtmHeaders;
+import io.seckill.dtm.RawBytes;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.dtm.client.TransOptions;
@@ -52,7 +53,6 @@ import io.seckill.proto.product.StockRequest;
 import io.seckill.runtime.BranchServer;
 import io.seckill.runtime.ServiceConfig;
 import io.seckill.runtime.tracing.Tracing;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -102,21 +102,7 @@ class OrderTraceTest {
   private static final String DTM = "dtm:36790";
   private static final Map<String, String> BRANCHES = Map.of(
       "order:9001", "order-rpc", "product:9002", "product-rpc", "coupon:9003", "coupon-rpc", "pay:9004", "pay-rpc");
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
   private static final Metadata.Key<String> TRACEPARENT = Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
   /** What a server received: the method, DTM's op and gid, the traceparent, and the span current in the handler. */

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holds a confirmed order of that product is a violation: the pipeline must never charge a buyer it
  * turned away.
  */
-final class ApiBuyers implements AutoCloseable {
+final class ApiBuyers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
@@ -154,10 +154,5 @@ final class ApiBuyers implements AutoCloseable {
       }
     }
     return problems;
-  }
-
-  @Override
-  public void close() {
-    // HttpClient of Java 17 has no close; its threads are daemons.
   }
 }

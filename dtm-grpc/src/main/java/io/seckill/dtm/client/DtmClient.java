@@ -19,13 +19,12 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.seckill.dtm.DtmHeaders;
 import io.seckill.dtm.BranchOp;
+import io.seckill.dtm.RawBytes;
 import io.seckill.dtm.proto.DtmBranchRequest;
 import io.seckill.dtm.proto.DtmGidReply;
 import io.seckill.dtm.proto.DtmGrpc;
 import io.seckill.dtm.proto.DtmRequest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -58,7 +57,7 @@ public final class DtmClient implements AutoCloseable {
   private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
   // The Abort reason names the refusing branch, so a rerun of the gid can report the same Refused.
   private static final Pattern REFUSED_REASON = Pattern.compile("refused ([^ ]+) (.+)");
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final DtmClientConfig config;
   private final Function<String, ManagedChannel> channelFactory;
@@ -539,19 +538,4 @@ public final class DtmClient implements AutoCloseable {
     }
   }
 
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw Status.INTERNAL.withDescription("cannot read reply").withCause(e).asRuntimeException();
-      }
-    }
-  }
 }

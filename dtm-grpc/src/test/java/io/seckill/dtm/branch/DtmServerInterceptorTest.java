@@ -19,10 +19,8 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.seckill.dtm.DtmHeaders;
 import io.seckill.dtm.BranchOp;
-import java.io.ByteArrayInputStream;
+import io.seckill.dtm.RawBytes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -31,21 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** The interceptor over an in-process server with directExecutor: metadata in, INVALID_ARGUMENT out. */
 class DtmServerInterceptorTest {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] v) {
-      return new ByteArrayInputStream(v);
-    }
-
-    @Override
-    public byte[] parse(InputStream in) {
-      try {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final AtomicReference<BranchContext> seen = new AtomicReference<>();
   private final AtomicReference<Throwable> toThrow = new AtomicReference<>();

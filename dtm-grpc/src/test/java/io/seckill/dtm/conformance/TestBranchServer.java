@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.seckill.dtm.BranchOp;
+import io.seckill.dtm.RawBytes;
 import io.seckill.dtm.branch.BarrierOutcome;
 import io.seckill.dtm.branch.BranchBarrier;
 import io.seckill.dtm.branch.BranchContext;
@@ -16,10 +17,7 @@ import io.seckill.dtm.branch.BusinessRefusal;
 import io.seckill.dtm.branch.DtmServerInterceptor;
 import io.seckill.dtm.client.SagaStep;
 import io.seckill.dtm.client.TccBranch;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -53,21 +51,7 @@ final class TestBranchServer implements AutoCloseable {
   /** One handled call: what the barrier decided. */
   record Event(String gid, String branchId, BranchOp op, BarrierOutcome outcome) { }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] v) {
-      return new ByteArrayInputStream(v);
-    }
-
-    @Override
-    public byte[] parse(InputStream in) {
-      try {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final DataSource dataSource;
   private final SqlSessionFactory sessions;

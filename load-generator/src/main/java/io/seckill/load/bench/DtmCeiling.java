@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.seckill.dtm.BranchOp;
+import io.seckill.dtm.RawBytes;
 import io.seckill.dtm.branch.BranchContext;
 import io.seckill.dtm.branch.DtmServerInterceptor;
 import io.seckill.dtm.client.DtmClient;
@@ -15,11 +16,8 @@ import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.dtm.client.TccBranch;
 import io.seckill.dtm.client.TransOptions;
 import io.seckill.load.Percentiles;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,21 +64,7 @@ final class DtmCeiling implements AutoCloseable {
   record Result(String dtmStore, List<Probe> probes, int bestInFlight, List<Run> runs, double perSecondMedian,
       String measuredBy, String measuredAt) {}
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] v) {
-      return new ByteArrayInputStream(v);
-    }
-
-    @Override
-    public byte[] parse(InputStream in) {
-      try {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong confirms = new AtomicLong();
