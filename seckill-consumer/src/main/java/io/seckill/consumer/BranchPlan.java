@@ -1,5 +1,6 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.Branch;
 import io.seckill.proto.OrderMessage;
 import io.seckill.proto.coupon.CouponRequest;
 import io.seckill.proto.coupon.CouponServiceGrpc;
@@ -42,16 +43,16 @@ public final class BranchPlan {
   /** The branches for {@code o}. */
   public List<Branch> branches(OrderMessage o) {
     List<Branch> list = new ArrayList<>(4);
-    list.add(new Branch(id(list), ORDER_BRANCH, orderTarget, ORDER, orderRequest(o).toByteArray()));
-    list.add(new Branch(id(list), "product", productTarget, PRODUCT, StockRequest.newBuilder()
+    list.add(Branch.of(list.size() + 1, ORDER_BRANCH, orderTarget, ORDER, orderRequest(o).toByteArray()));
+    list.add(Branch.of(list.size() + 1, "product", productTarget, PRODUCT, StockRequest.newBuilder()
         .setOrderId(o.getOrderId()).setProductId(o.getProductId()).setQuantity(o.getQuantity())
         .build().toByteArray()));
     if (o.getCouponId() != 0) {
-      list.add(new Branch(id(list), "coupon", couponTarget, COUPON, CouponRequest.newBuilder()
+      list.add(Branch.of(list.size() + 1, "coupon", couponTarget, COUPON, CouponRequest.newBuilder()
           .setOrderId(o.getOrderId()).setUserId(o.getUserId()).setCouponId(o.getCouponId())
           .build().toByteArray()));
     }
-    list.add(new Branch(id(list), "pay", payTarget, PAY, PayRequest.newBuilder()
+    list.add(Branch.of(list.size() + 1, "pay", payTarget, PAY, PayRequest.newBuilder()
         .setOrderId(o.getOrderId()).setUserId(o.getUserId()).setAmountCents(o.getAmountCents())
         .build().toByteArray()));
     return list;
@@ -63,9 +64,5 @@ public final class BranchPlan {
         .setOrderId(o.getOrderId()).setUserId(o.getUserId()).setProductId(o.getProductId())
         .setQuantity(o.getQuantity()).setCouponId(o.getCouponId()).setAmountCents(o.getAmountCents())
         .build();
-  }
-
-  private static String id(List<Branch> sofar) {
-    return String.format("%02d", sofar.size() + 1);
   }
 }

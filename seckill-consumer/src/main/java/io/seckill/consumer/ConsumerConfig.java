@@ -1,5 +1,7 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.Checkpoint;
 import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.runtime.ConfigException;
 import io.seckill.runtime.ServiceConfig;
@@ -128,7 +130,7 @@ public final class ConsumerConfig {
     if (max < initial) {
       throw new ConfigException("bad setting 'consumer.backoff-max-ms' = '" + max + "': below consumer.backoff-initial-ms");
     }
-    return new Backoff(initial, max, 2.0);
+    return Backoff.doubling(initial, max);
   }
 
   public long tryBudgetMillis() {

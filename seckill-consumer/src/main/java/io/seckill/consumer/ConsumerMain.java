@@ -5,6 +5,10 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.TransOptions;
+import io.seckill.dtm.tcc.Checkpoint;
+import io.seckill.dtm.tcc.GrpcDtm;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.TccRunner;
 import io.seckill.runtime.ConfigException;
 import io.seckill.runtime.tracing.Tracing;
 import java.io.IOException;
@@ -27,14 +31,16 @@ import org.slf4j.LoggerFactory;
 /** Starts the consumer: config, DTM client, Kafka consumer and DLQ producer, metrics; stops on SIGTERM. */
 public final class ConsumerMain {
   private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
-  /** Exit status when the JVM is halted at a test crash point. */
-  static final int HALT_STATUS = 86;
-
   private ConsumerMain() {
   }
 
   /** Runs until SIGTERM; exits 2 on bad config, 1 when the loop fails. */
   public static void main(String[] args) {
+    run(Checkpoint.NONE);
+  }
+
+  /** As {@link #main}, with {@code checkpoint} told of every crash point of every transaction. */
+  public static void run(Checkpoint checkpoint) {
     io.seckill.consumer.ConsumerConfig config;
     try {
       config = io.seckill.consumer.ConsumerConfig.load().validate();
@@ -43,9 +49,6 @@ public final class ConsumerMain {
       System.exit(2);
       return;
     }
-    Checkpoint checkpoint = config.haltAt()
-        .map(step -> halting(step, config.haltOrderPrefix()))
-        .orElse(Checkpoint.NONE);
     Running running;
     try {
       running = start(config, checkpoint);
@@ -143,7 +146,7 @@ public final class ConsumerMain {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    Retrier retrier = new Retrier(timer, config.backoff(), abandon::get, (step, trouble) -> metrics.retry(step));
+    Retries retries = new Retries(timer, config.backoff(), abandon::get, (kind, trouble) -> metrics.retry(kind));
 
     Tracing tracing = config.tracing();
     DtmClient dtm = new DtmClient(config.dtm(), target -> channel(target, tracing));
@@ -156,8 +159,10 @@ public final class ConsumerMain {
     GrpcOrderLedger ledger = new GrpcOrderLedger(orderChannel, config.dtm().callTimeout());
     OrderRowSubmitCheck submitCheck = new OrderRowSubmitCheck(ledger, timer, config.submitCheckIntervalMillis(),
         config.submitCheckBoundMillis(), config.submitCheckBatch());
-    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(dtm, options, metrics::dtmQuery), ledger, plan, retrier,
-        config.tryBudgetMillis(), config.dtm().callTimeout().toMillis(), checkpoint, submitCheck);
+    GrpcDtm steps = new GrpcDtm(dtm, options, metrics::dtmQuery);
+    TccRunner runner = new TccRunner(steps, retries, Duration.ofMillis(config.tryBudgetMillis()),
+        config.dtm().callTimeout(), checkpoint);
+    OrderTransactions transactions = new TccOrderTransactions(runner, steps, ledger, plan, submitCheck);
 
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -165,7 +170,7 @@ public final class ConsumerMain {
         new OrderConsumer.Settings(config.topic(), config.maxInFlight(), config.pollTimeout(), config.commitInterval(),
             config.shutdownTimeout(), config.revokeTimeout()),
         consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), signatures, transactions,
-        new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retrier, metrics,
+        new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retries, metrics,
         new ConsumerTracing(tracing));
     MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics);
     log.info("seckill-consumer: {} -> DTM {} (group {}, up to {} in flight, signatures {}), metrics on {}:{}, tracing {}",
@@ -228,16 +233,5 @@ public final class ConsumerMain {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "seckill-consumer-dlq-" + ProcessHandle.current().pid());
     return p;
-  }
-
-  /** A checkpoint that halts the JVM (like SIGKILL: no hooks, no commit) at {@code step}. */
-  static Checkpoint halting(Checkpoint.Step step, String orderPrefix) {
-    String gidPrefix = TccOrderTransactions.GID_PREFIX + orderPrefix;
-    return (reached, gid, detail) -> {
-      if (reached == step && gid.startsWith(gidPrefix)) {
-        log.warn("test.halt-at={}: halting the JVM at {} of {} {}", step, reached, gid, detail);
-        Runtime.getRuntime().halt(HALT_STATUS);
-      }
-    };
   }
 }

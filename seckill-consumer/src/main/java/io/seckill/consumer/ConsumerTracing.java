@@ -1,5 +1,8 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.TccFailure;
+import io.seckill.dtm.tcc.Retries;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -88,14 +91,14 @@ public final class ConsumerTracing {
   }
 
   /** Ends the span of {@code ctx} (from {@link #start}) with the order's outcome or failure. */
-  public void end(Context ctx, Outcome outcome, Throwable error) {
+  public void end(Context ctx, TccOutcome outcome, Throwable error) {
     if (ctx == null) {
       return;
     }
     Span span = Span.fromContext(ctx);
     if (error != null) {
-      Throwable c = Retrier.cause(error);
-      span.setStatus(StatusCode.ERROR, c instanceof Stopped ? "stopped before an outcome" : String.valueOf(c));
+      Throwable c = Retries.cause(error);
+      span.setStatus(StatusCode.ERROR, c instanceof TccFailure.Stopped ? "stopped before an outcome" : String.valueOf(c));
     } else {
       span.setAttribute("seckill.outcome", outcome.kind().name());
       if (outcome.reason() != null && !outcome.reason().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccFailure;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
@@ -58,7 +59,7 @@ public final class GrpcOrderLedger implements OrderLedger, OrderRowSubmitCheck.S
           @Override
           public void onFailure(Throwable t) {
             Status st = Status.fromThrowable(t);
-            result.completeExceptionally(new Trouble("RecordCancellation: " + st.getCode()
+            result.completeExceptionally(new TccFailure.Trouble("RecordCancellation: " + st.getCode()
                 + (st.getDescription() == null ? "" : ": " + st.getDescription()), t));
           }
         }, MoreExecutors.directExecutor());
@@ -81,7 +82,7 @@ public final class GrpcOrderLedger implements OrderLedger, OrderRowSubmitCheck.S
 
           @Override
           public void onFailure(Throwable t) {
-            result.completeExceptionally(new Trouble("GetOrderStatuses: " + Status.fromThrowable(t).getCode(), t));
+            result.completeExceptionally(new TccFailure.Trouble("GetOrderStatuses: " + Status.fromThrowable(t).getCode(), t));
           }
         }, MoreExecutors.directExecutor());
     return result;

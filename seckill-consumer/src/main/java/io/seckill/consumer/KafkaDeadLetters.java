@@ -1,5 +1,6 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.Retries;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,7 @@ public final class KafkaDeadLetters implements DeadLetters {
   @Override
   public CompletionStage<Void> send(ConsumerRecord<byte[], byte[]> record, Poison poison) {
     return send(record, poison, false).exceptionallyCompose(error -> {
-      Throwable c = Retrier.cause(error);
+      Throwable c = Retries.cause(error);
       if (c instanceof RecordTooLargeException) {
         return send(record, poison, true);
       }

@@ -1,5 +1,7 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.Retries;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -33,10 +35,10 @@ public final class Metrics {
   private static final double[] ORDER_LATENCY_BOUNDS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final Map<Outcome.Kind, CounterDataPoint> outcomes = new EnumMap<>(Outcome.Kind.class);
+  private final Map<TccOutcome.Kind, CounterDataPoint> outcomes = new EnumMap<>(TccOutcome.Kind.class);
   private final Map<PoisonReason, CounterDataPoint> deadLetters = new EnumMap<>(PoisonReason.class);
   private final Counter retries;
-  private final Map<String, CounterDataPoint> retryPoints = new ConcurrentHashMap<>();
+  private final Map<Retries.Kind, CounterDataPoint> retryPoints = new ConcurrentHashMap<>();
   private final Counter commits;
   private final Counter unfinished;
   private final Counter dtmQueries;
@@ -57,7 +59,7 @@ public final class Metrics {
     this.window = new long[window];
     Counter orders = Counter.builder().name("seckill_consumer_orders_total")
         .help("Orders finished, by outcome.").labelNames("outcome").register(registry);
-    for (Outcome.Kind k : Outcome.Kind.values()) {
+    for (TccOutcome.Kind k : TccOutcome.Kind.values()) {
       outcomes.put(k, orders.labelValues(k.label()));
     }
     Counter letters = Counter.builder().name("seckill_consumer_dead_letters_total")
@@ -103,7 +105,7 @@ public final class Metrics {
    * An order finished with {@code outcome} after {@code nanos} of transaction time, {@code sinceEnqueueMs}
    * after it was enqueued (negative when the record carries no usable timestamp).
    */
-  public void outcome(Outcome.Kind kind, long nanos, long sinceEnqueueMs) {
+  public void outcome(TccOutcome.Kind kind, long nanos, long sinceEnqueueMs) {
     outcomes.get(kind).inc();
     if (sinceEnqueueMs >= 0) {
       orderLatency.observe(sinceEnqueueMs / 1000.0);
@@ -122,13 +124,8 @@ public final class Metrics {
   }
 
   /** A step failed with trouble and will be retried. */
-  public void retry(String step) {
-    int space = step.indexOf(' ');
-    String kind = space < 0 ? step : step.substring(0, space);
-    if ("record".equals(kind)) {
-      kind = "record_cancellation";
-    }
-    retryPoints.computeIfAbsent(kind, retries::labelValues).inc();
+  public void retry(Retries.Kind kind) {
+    retryPoints.computeIfAbsent(kind, k -> retries.labelValues(k.label())).inc();
   }
 
   /** A transaction stopped without an outcome (shutdown or a bug); its offset stays uncommitted. */
@@ -179,7 +176,7 @@ public final class Metrics {
   }
 
   /** The count of {@code kind} outcomes so far. */
-  public long outcomes(Outcome.Kind kind) {
+  public long outcomes(TccOutcome.Kind kind) {
     return outcomes.get(kind).getLongValue();
   }
 

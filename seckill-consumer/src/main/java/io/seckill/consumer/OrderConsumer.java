@@ -1,5 +1,8 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.TccFailure;
+import io.seckill.dtm.tcc.Retries;
 import io.seckill.proto.OrderMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,7 +65,7 @@ public final class OrderConsumer implements Runnable {
   private final SignatureCheck signatures;
   private final OrderTransactions transactions;
   private final DeadLetters deadLetters;
-  private final Retrier retrier;
+  private final Retries retries;
   private final Metrics metrics;
   private final ConsumerTracing tracing;
 
@@ -85,14 +88,14 @@ public final class OrderConsumer implements Runnable {
 
   /** A loop over {@code consumer}, which must be configured with enable.auto.commit=false. */
   public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
-      SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier,
+      SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retries retries,
       Metrics metrics) {
-    this(settings, consumer, parser, signatures, transactions, deadLetters, retrier, metrics, ConsumerTracing.off());
+    this(settings, consumer, parser, signatures, transactions, deadLetters, retries, metrics, ConsumerTracing.off());
   }
 
   /** As above; {@code tracing} makes a span per order, in the trace its record's headers carry. */
   public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
-      SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retrier retrier,
+      SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retries retries,
       Metrics metrics, ConsumerTracing tracing) {
     this.tracing = tracing;
     this.settings = settings;
@@ -101,7 +104,7 @@ public final class OrderConsumer implements Runnable {
     this.signatures = signatures;
     this.transactions = transactions;
     this.deadLetters = deadLetters;
-    this.retrier = retrier;
+    this.retries = retries;
     this.metrics = metrics;
   }
 
@@ -235,7 +238,7 @@ public final class OrderConsumer implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Stopped("waiting for in-flight orders");
+      throw new TccFailure.Stopped("waiting for in-flight orders");
     }
   }
 
@@ -295,7 +298,7 @@ public final class OrderConsumer implements Runnable {
     } catch (Poison.Exception e) {
       Poison p = e.poison;
       log.warn("poison at {}-{}@{}: {} {}", r.topic(), r.partition(), r.offset(), p.reason(), p.detail());
-      retrier.untilDone("dead-letter " + tp + "@" + r.offset(), () -> deadLetters.send(r, p))
+      retries.untilDone(Retries.Kind.DEAD_LETTER, "dead-letter " + tp + "@" + r.offset(), () -> deadLetters.send(r, p))
           .whenComplete((ok, error) -> {
             if (error == null) {
               metrics.deadLetter(p.reason());
@@ -309,23 +312,23 @@ public final class OrderConsumer implements Runnable {
     long[] startNanos = new long[1];
     // Null when tracing is off; else the order's span, current whenever its transaction (re)starts.
     io.opentelemetry.context.Context traced = tracing.start(r, order);
-    CompletionStage<Outcome> run = (previous == null ? CompletableFuture.completedFuture(null) : previous.handle((a, b) -> null))
+    CompletionStage<TccOutcome> run = (previous == null ? CompletableFuture.completedFuture(null) : previous.handle((a, b) -> null))
         .thenCompose(x -> {
           startNanos[0] = System.nanoTime();
-          return retrier.untilDone("order " + id, () -> runTraced(traced, order)
+          return retries.untilDone(Retries.Kind.ORDER, "order " + id, () -> runTraced(traced, order)
               // A refusal escaping a transaction is a bug, not a verdict: keep the offset and retry.
-              .exceptionallyCompose(e -> Retrier.cause(e) instanceof Refused
-                  ? CompletableFuture.failedFuture(new IllegalStateException(Retrier.cause(e)))
+              .exceptionallyCompose(e -> Retries.cause(e) instanceof TccFailure.Conflict
+                  ? CompletableFuture.failedFuture(new IllegalStateException(Retries.cause(e)))
                   : CompletableFuture.failedFuture(e)));
         });
-    CompletableFuture<Outcome> tracked = run.toCompletableFuture();
+    CompletableFuture<TccOutcome> tracked = run.toCompletableFuture();
     byOrderId.put(id, tracked);
     tracked.whenComplete((outcome, error) -> {
       tracing.end(traced, outcome, error);
       if (error == null) {
         metrics.outcome(outcome.kind(), System.nanoTime() - startNanos[0], sinceEnqueueMs(r));
         log.debug("order {} -> {} {}", id, outcome.kind(), outcome.reason());
-      } else if (!(Retrier.cause(error) instanceof Stopped)) {
+      } else if (!(Retries.cause(error) instanceof TccFailure.Stopped)) {
         log.error("order {} ended without an outcome; its offset stays uncommitted", id, error);
       }
       finish(tp, r.offset(), epoch, error);
@@ -333,7 +336,7 @@ public final class OrderConsumer implements Runnable {
   }
 
   /** Starts the order's transaction with its span current (the transaction binds it to every step). */
-  private CompletionStage<Outcome> runTraced(io.opentelemetry.context.Context traced, OrderMessage order) {
+  private CompletionStage<TccOutcome> runTraced(io.opentelemetry.context.Context traced, OrderMessage order) {
     if (traced == null) {
       return transactions.run(order);
     }

@@ -1,5 +1,6 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccOutcome;
 import io.seckill.proto.OrderMessage;
 import java.util.concurrent.CompletionStage;
 
@@ -9,8 +10,8 @@ public interface OrderTransactions {
    * Completes once the order's fate is durable: DTM holds it submitted, or aborted and the order
    * table holds the cancellation reason. Idempotency key: gid = "seckill-" + orderId, so calling
    * this again for the same order (a redelivery) finishes the same transaction, never a second one.
-   * Completes exceptionally only with {@link Stopped} (shutdown) or an unexpected bug; trouble is
-   * retried inside.
+   * Completes exceptionally only with {@link io.seckill.dtm.tcc.TccFailure.Stopped} (shutdown) or an
+   * unexpected bug; trouble is retried inside.
    */
-  CompletionStage<Outcome> run(OrderMessage order);
+  CompletionStage<TccOutcome> run(OrderMessage order);
 }

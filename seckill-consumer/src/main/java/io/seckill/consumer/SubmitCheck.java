@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Learns cheaply whether DTM stored an acknowledged Submit. DTM v1.19.0 may acknowledge a Submit it
- * could not write (see {@link TccOrderTransactions}), so every acknowledged Submit is checked. The
+ * could not write (docs/dtm-quirks.md Q2), so every acknowledged Submit is checked. The
  * order row answers most of them: DTM confirms the order branch only after it stored the Submit, so a
  * CONFIRMED row proves it. Only an order whose row does not read CONFIRMED in time costs a DTM query.
  */

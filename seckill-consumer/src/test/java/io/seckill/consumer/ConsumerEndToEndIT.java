@@ -1,5 +1,7 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.Checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,15 +144,15 @@ class ConsumerEndToEndIT {
       try (InProcess c = new InProcess(f.consumerSettings("g2-" + f.run), Checkpoint.NONE)) {
         long deadline = System.nanoTime() + FINAL.toNanos();
         // 12 records produced before, plus scarce0 produced again: every one is found decided.
-        while (c.running.metrics().outcomes(Outcome.Kind.ALREADY_CONFIRMED)
-            + c.running.metrics().outcomes(Outcome.Kind.ALREADY_CANCELLED) < 13 && System.nanoTime() < deadline) {
+        while (c.running.metrics().outcomes(TccOutcome.Kind.ALREADY_CONFIRMED)
+            + c.running.metrics().outcomes(TccOutcome.Kind.ALREADY_CANCELLED) < 13 && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
         long confirmedBefore = before.values().stream().filter(v -> v.startsWith("CONFIRMED")).count();
         long again0 = before.get(again).startsWith("CONFIRMED") ? 1 : 0;
-        assertEquals(confirmedBefore + again0, c.running.metrics().outcomes(Outcome.Kind.ALREADY_CONFIRMED));
-        assertEquals(13 - confirmedBefore - again0, c.running.metrics().outcomes(Outcome.Kind.ALREADY_CANCELLED));
-        assertEquals(0, c.running.metrics().outcomes(Outcome.Kind.CONFIRMED));
+        assertEquals(confirmedBefore + again0, c.running.metrics().outcomes(TccOutcome.Kind.ALREADY_CONFIRMED));
+        assertEquals(13 - confirmedBefore - again0, c.running.metrics().outcomes(TccOutcome.Kind.ALREADY_CANCELLED));
+        assertEquals(0, c.running.metrics().outcomes(TccOutcome.Kind.CONFIRMED));
       }
       assertEquals(before, f.orders(all(f)), "redelivery changed no order");
       assertEquals(paymentsBefore, f.scalar("SELECT COUNT(*) FROM seckill_pay.payment WHERE order_id LIKE ?", "ct-" + f.run + "-%"));
@@ -341,9 +343,9 @@ class ConsumerEndToEndIT {
         }
         // DTM's Confirm writes the row before Submit answers the consumer, which then counts the outcome.
         Metrics m = second.running.metrics();
-        awaitCount(1, () -> m.outcomes(Outcome.Kind.ALREADY_CONFIRMED), "the submitted one");
-        awaitCount(1, () -> m.outcomes(Outcome.Kind.ALREADY_CANCELLED), "the aborted one");
-        awaitCount(3, () -> m.outcomes(Outcome.Kind.CONFIRMED), "before-prepare, after-prepare, after-try");
+        awaitCount(1, () -> m.outcomes(TccOutcome.Kind.ALREADY_CONFIRMED), "the submitted one");
+        awaitCount(1, () -> m.outcomes(TccOutcome.Kind.ALREADY_CANCELLED), "the aborted one");
+        awaitCount(3, () -> m.outcomes(TccOutcome.Kind.CONFIRMED), "before-prepare, after-prepare, after-try");
       }
       assertEquals(4, f.scalar("SELECT sold FROM seckill_product.product WHERE id = ?", plenty));
       f.assertStockInvariants();
@@ -389,13 +391,13 @@ class ConsumerEndToEndIT {
       env.put(envName("consumer.max-in-flight"), "4");
 
       Map<String, String> halting = new HashMap<>(env);
-      halting.put(envName("test.halt-at"), "AFTER_TRY");
-      halting.put(envName("test.halt-order-prefix"), "ct-" + f.run + "-kill1");
-      Process first = child(halting, "first");
+      halting.put(HaltingConsumerMain.HALT_AT, "AFTER_TRY");
+      halting.put(HaltingConsumerMain.HALT_ORDER_PREFIX, "ct-" + f.run + "-kill1");
+      Process first = child(halting, "first", HaltingConsumerMain.class);
       assertTrue(first.waitFor(120, TimeUnit.SECONDS), "the first consumer halted at its crash point");
-      assertEquals(ConsumerMain.HALT_STATUS, first.exitValue());
+      assertEquals(HaltingConsumerMain.HALT_STATUS, first.exitValue());
 
-      Process second = child(env, "second");
+      Process second = child(env, "second", ConsumerMain.class);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       int done = 0;
       while (System.nanoTime() < deadline) {
@@ -413,7 +415,7 @@ class ConsumerEndToEndIT {
       second.waitFor(10, TimeUnit.SECONDS);
       assertTrue(done >= 15 && done < ids.size(), "killed mid-batch (" + done + " of " + ids.size() + " final)");
 
-      Process third = child(env, "third");
+      Process third = child(env, "third", ConsumerMain.class);
       try {
         Map<String, String> rows = f.awaitFinal(ids, Duration.ofSeconds(180));
         assertEquals(ids.size(), rows.size(), "every order has exactly one row");
@@ -444,10 +446,10 @@ class ConsumerEndToEndIT {
     return io.seckill.consumer.ConsumerConfig.ENV_PREFIX + "_" + key.toUpperCase().replace('.', '_').replace('-', '_');
   }
 
-  private static Process child(Map<String, String> env, String name) throws Exception {
+  private static Process child(Map<String, String> env, String name, Class<?> main) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        ConsumerMain.class.getName());
+        main.getName());
     pb.environment().putAll(env);
     File log = new File("target/child-consumer-" + name + ".log");
     pb.redirectErrorStream(true).redirectOutput(log);

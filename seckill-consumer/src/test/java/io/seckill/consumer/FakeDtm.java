@@ -1,5 +1,10 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.client.GlobalStatus;
+import io.seckill.dtm.tcc.TccFailure;
+import io.seckill.dtm.tcc.GlobalState;
+import io.seckill.dtm.tcc.Dtm;
+import io.seckill.dtm.tcc.Branch;
 import io.seckill.proto.OrderMessage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory stand-in for DTM's TCC state machine (prepare/register/submit/abort rules as in
  * dtmsvr/api.go) plus scripted branch Try answers and the order ledger; for orchestration tests.
  */
-final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Statuses {
+final class FakeDtm implements Dtm, OrderLedger, OrderRowSubmitCheck.Statuses {
   static final class Tx {
-    GlobalState.Status status = GlobalState.Status.PREPARED;
+    GlobalStatus status = GlobalStatus.PREPARED;
     final Set<String> branches = new HashSet<>();
     String reason = "";
   }
@@ -51,7 +56,7 @@ final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Sta
   private <T> CompletionStage<T> dtm(String call, java.util.function.Supplier<T> body) {
     calls.add(call);
     if (dtmDownFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      return CompletableFuture.failedFuture(new Trouble("UNAVAILABLE: dtm down", null));
+      return CompletableFuture.failedFuture(new TccFailure.Trouble("UNAVAILABLE: dtm down", null));
     }
     try {
       return CompletableFuture.completedFuture(body.get());
@@ -74,8 +79,8 @@ final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Sta
       Tx t = txs.get(gid);
       if (t == null) {
         txs.put(gid, new Tx());
-      } else if (t.status != GlobalState.Status.PREPARED) {
-        throw new Refused("current status '" + t.status + "', cannot prepare");
+      } else if (t.status != GlobalStatus.PREPARED) {
+        throw new TccFailure.Conflict("current status '" + t.status + "', cannot prepare", null);
       }
       return null;
     });
@@ -85,8 +90,8 @@ final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Sta
   public synchronized CompletionStage<Void> register(String gid, Branch branch) {
     return dtm("register " + gid + " " + branch.id(), () -> {
       Tx t = txs.get(gid);
-      if (t == null || t.status != GlobalState.Status.PREPARED) {
-        throw new Refused("no trans with gid " + gid + " status prepared");
+      if (t == null || t.status != GlobalStatus.PREPARED) {
+        throw new TccFailure.Conflict("no trans with gid " + gid + " status prepared", null);
       }
       // Real DTM answers a duplicate with UNKNOWN and DtmCoordinator turns that into success after
       // finding the branch registered: at this level a duplicate registration succeeds.
@@ -109,31 +114,31 @@ final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Sta
       return CompletableFuture.completedFuture(null);
     }
     if (answer.startsWith("REFUSE ")) {
-      return CompletableFuture.failedFuture(new Refused(answer.substring(7)));
+      return CompletableFuture.failedFuture(new TccFailure.Refusal(answer.substring(7), null));
     }
     if (answer.startsWith("REJECT ")) {
-      return CompletableFuture.failedFuture(new Rejected(answer.substring(7), null));
+      return CompletableFuture.failedFuture(new TccFailure.Rejection(answer.substring(7), null));
     }
-    return CompletableFuture.failedFuture(new Trouble(answer, null));
+    return CompletableFuture.failedFuture(new TccFailure.Trouble(answer, null));
   }
 
   @Override
   public synchronized CompletionStage<Void> submit(String gid) {
     return dtm("submit " + gid, () -> {
       Tx t = txs.get(gid);
-      if (t.status == GlobalState.Status.PREPARED && submitsUnstored.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      if (t.status == GlobalStatus.PREPARED && submitsUnstored.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return null;
       }
-      if (t.status == GlobalState.Status.PREPARED) {
-        t.status = GlobalState.Status.SUBMITTED;
-      } else if (t.status == GlobalState.Status.SUBMITTED) {
+      if (t.status == GlobalStatus.PREPARED) {
+        t.status = GlobalStatus.SUBMITTED;
+      } else if (t.status == GlobalStatus.SUBMITTED) {
         // DTM v1.19.0 marks it succeed without confirming the remaining branches: never do this.
         throw new AssertionError("Submit sent twice for " + gid);
       } else {
-        throw new Refused("current status '" + t.status + "', cannot submit");
+        throw new TccFailure.Conflict("current status '" + t.status + "', cannot submit", null);
       }
       if (submitRepliesLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        throw new Trouble("DEADLINE_EXCEEDED: reply lost", null);
+        throw new TccFailure.Trouble("DEADLINE_EXCEEDED: reply lost", null);
       }
       return null;
     });
@@ -143,10 +148,10 @@ final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Sta
   public synchronized CompletionStage<Void> abort(String gid, String reason) {
     return dtm("abort " + gid, () -> {
       Tx t = txs.get(gid);
-      if (t.status != GlobalState.Status.PREPARED && t.status != GlobalState.Status.ABORTING) {
-        throw new Refused("current status '" + t.status + "', cannot abort");
+      if (t.status != GlobalStatus.PREPARED && t.status != GlobalStatus.ABORTING) {
+        throw new TccFailure.Conflict("current status '" + t.status + "', cannot abort", null);
       }
-      t.status = GlobalState.Status.ABORTING;
+      t.status = GlobalStatus.ABORTING;
       t.reason = reason;
       return null;
     });
@@ -159,7 +164,7 @@ final class FakeDtm implements Coordinator, OrderLedger, OrderRowSubmitCheck.Sta
     // reads CANCELLED when the Try never ran or DTM's Cancel has run, i.e. after the Abort.
     cancellations.putIfAbsent(order.getOrderId(), reason);
     Tx t = txs.get(TccOrderTransactions.gid(order.getOrderId()));
-    boolean live = t != null && (t.status == GlobalState.Status.PREPARED || t.status == GlobalState.Status.SUBMITTED);
+    boolean live = t != null && (t.status == GlobalStatus.PREPARED || t.status == GlobalStatus.SUBMITTED);
     if (live || cancelPendingFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.completedFuture(false);
     }

@@ -1,5 +1,9 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.TccFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +35,7 @@ class OrderConsumerTest {
   private final TopicPartition p1 = new TopicPartition(TOPIC, 1);
   private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  private final Map<String, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<TccOutcome>> running = new ConcurrentHashMap<>();
   private final List<String> dead = new CopyOnWriteArrayList<>();
   private final Metrics metrics = new Metrics(100);
   private OrderConsumer loop;
@@ -43,7 +47,7 @@ class OrderConsumerTest {
   void stop() throws Exception {
     if (loop != null) {
       loop.stop();
-      running.values().forEach(f -> f.complete(Outcome.confirmed(Outcome.Kind.CONFIRMED)));
+      running.values().forEach(f -> f.complete(new TccOutcome.Confirmed(false)));
       thread.join(10_000);
     }
     timer.shutdownNow();
@@ -55,9 +59,9 @@ class OrderConsumerTest {
       dead.add(poison.reason().name());
       return CompletableFuture.completedFuture(null);
     };
-    Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), () -> false, (s, t) -> { });
+    Retries retries = new Retries(timer, Backoff.doubling(1, 5), () -> false, (s, t) -> { });
     loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, maxInFlight, Duration.ofMillis(5), Duration.ofMillis(1),
-        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), signatures, tx, dlq, retrier, metrics);
+        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), signatures, tx, dlq, retries, metrics);
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(p0, p1));
       kafka.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
@@ -93,7 +97,7 @@ class OrderConsumerTest {
   }
 
   private void finish(String orderId) {
-    running.get(orderId).complete(Outcome.confirmed(Outcome.Kind.CONFIRMED));
+    running.get(orderId).complete(new TccOutcome.Confirmed(false));
   }
 
   @Test
@@ -197,8 +201,8 @@ class OrderConsumerTest {
     eventually("first started", () -> running.containsKey("dup"));
     Thread.sleep(50);
     assertEquals(2, metrics.inFlight(), "both counted in flight");
-    CompletableFuture<Outcome> first = running.remove("dup");
-    first.complete(Outcome.confirmed(Outcome.Kind.CONFIRMED));
+    CompletableFuture<TccOutcome> first = running.remove("dup");
+    first.complete(new TccOutcome.Confirmed(false));
     eventually("second started after the first finished", () -> running.containsKey("dup"));
     finish("dup");
     eventually("both committed", () -> Long.valueOf(2).equals(committed(p0)));
@@ -211,7 +215,7 @@ class OrderConsumerTest {
     add(p0, 1, "s1");
     eventually("started", () -> running.size() == 2);
     finish("s1");
-    running.get("s0").completeExceptionally(new Stopped("test"));
+    running.get("s0").completeExceptionally(new TccFailure.Stopped("test"));
     loop.stop();
     assertTrue(loop.awaitFinished(Duration.ofSeconds(5)));
     assertFalse(loop.running());

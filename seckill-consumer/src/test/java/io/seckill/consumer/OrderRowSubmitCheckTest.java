@@ -1,5 +1,6 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.TccFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,7 @@ class OrderRowSubmitCheckTest {
       calls.add(ids.size());
     }
     if (failing) {
-      return CompletableFuture.failedFuture(new Trouble("UNAVAILABLE", null));
+      return CompletableFuture.failedFuture(new TccFailure.Trouble("UNAVAILABLE", null));
     }
     Map<String, String> out = new HashMap<>();
     synchronized (rows) {

@@ -1,5 +1,11 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.tcc.GrpcDtm;
+import io.seckill.dtm.tcc.TccRunner;
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.Checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -119,7 +125,7 @@ class OrderTraceTest {
   private final List<AutoCloseable> closers = new ArrayList<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
-  private final Map<String, Outcome.Kind> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, TccOutcome.Kind> outcomes = new ConcurrentHashMap<>();
   private OrderConsumer loop;
   private Thread loopThread;
   private long nextOffset;
@@ -152,8 +158,8 @@ class OrderTraceTest {
     consume(confirmed);
     consume(refused);
     await(() -> outcomes.size() == 2, "both orders reach an outcome");
-    assertEquals(Outcome.Kind.CONFIRMED, outcomes.get("o-confirmed"));
-    assertEquals(Outcome.Kind.REFUSED, outcomes.get("o-refused"));
+    assertEquals(TccOutcome.Kind.CONFIRMED, outcomes.get("o-confirmed"));
+    assertEquals(TccOutcome.Kind.REFUSED, outcomes.get("o-refused"));
     // The server spans end as the calls close; DTM's retried Confirms come last.
     await(() -> spans("seckill.order.OrderService/Confirm", SpanKind.SERVER).size() == 2
         && spans("seckill.order.OrderService/Cancel", SpanKind.SERVER).size() == 1, "the last server spans end");
@@ -230,7 +236,7 @@ class OrderTraceTest {
     assertEquals(2, record.headers().toArray().length, "only the signature headers");
     consume(record);
     await(() -> outcomes.size() == 1, "the order reaches an outcome");
-    assertEquals(Outcome.Kind.CONFIRMED, outcomes.get("o-dark"));
+    assertEquals(TccOutcome.Kind.CONFIRMED, outcomes.get("o-dark"));
     await(() -> received.stream().filter(r -> "confirm".equals(r.op())).count() == 6, "DTM's Confirms arrive");
 
     assertEquals(Map.of(), dtm.storedHeaders.get("seckill-o-dark"), "no branch headers in the transaction options");
@@ -306,12 +312,13 @@ class OrderTraceTest {
     closers.add(client);
     TransOptions options = TransOptions.defaults().withTimeoutToFail(Duration.ofSeconds(60))
         .withRequestTimeout(Duration.ofSeconds(3));
-    Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), () -> false, (s, t) -> { });
+    Retries retries = new Retries(timer, Backoff.doubling(1, 5), () -> false, (s, t) -> { });
     OrderLedger ledger = (order, reason) -> CompletableFuture.completedFuture(true);
     SubmitCheck rowConfirmed = orderId -> CompletableFuture.completedFuture(true);
-    OrderTransactions transactions = new TccOrderTransactions(new DtmCoordinator(client, options), ledger,
-        new BranchPlan("order:9001", "product:9002", "coupon:9003", "pay:9004"), retrier, 5_000, 5,
-        Checkpoint.NONE, rowConfirmed);
+    GrpcDtm steps = new GrpcDtm(client, options);
+    OrderTransactions transactions = new TccOrderTransactions(
+        new TccRunner(steps, retries, Duration.ofMillis(5_000), Duration.ofMillis(5), Checkpoint.NONE), steps, ledger,
+        new BranchPlan("order:9001", "product:9002", "coupon:9003", "pay:9004"), rowConfirmed);
     OrderTransactions recording = order -> transactions.run(order).thenApply(o -> {
       outcomes.put(order.getOrderId(), o.kind());
       return o;
@@ -321,7 +328,7 @@ class OrderTraceTest {
     };
     loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, 16, Duration.ofMillis(5), Duration.ofMillis(1),
         Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(8192, 10), new SignatureCheck(RING, true),
-        recording, dlq, retrier, new Metrics(100), new ConsumerTracing(consumer));
+        recording, dlq, retries, new Metrics(100), new ConsumerTracing(consumer));
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(p0));

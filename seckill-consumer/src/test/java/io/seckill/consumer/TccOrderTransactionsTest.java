@@ -1,5 +1,13 @@
 package io.seckill.consumer;
 
+import io.seckill.dtm.client.GlobalStatus;
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.TccFailure;
+import io.seckill.dtm.tcc.TccRunner;
+import io.seckill.dtm.tcc.Checkpoint;
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,7 +30,7 @@ class TccOrderTransactionsTest {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final FakeDtm dtm = new FakeDtm();
-  private final Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), stopping::get, (s, t) -> { });
+  private final Retries retries = new Retries(timer, Backoff.doubling(1, 5), stopping::get, (s, t) -> { });
   private final BranchPlan plan = new BranchPlan("h:1", "h:2", "h:3", "h:4");
 
   @AfterEach
@@ -31,7 +39,7 @@ class TccOrderTransactionsTest {
   }
 
   private TccOrderTransactions runner(Checkpoint checkpoint) {
-    return new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, checkpoint, SubmitCheck.ASK_DTM);
+    return new TccOrderTransactions(new TccRunner(dtm, retries, Duration.ofMillis(200), Duration.ofMillis(5), checkpoint), dtm, dtm, plan, SubmitCheck.ASK_DTM);
   }
 
   private static OrderMessage order(String id, long couponId) {
@@ -39,15 +47,15 @@ class TccOrderTransactionsTest {
         .setCouponId(couponId).setAmountCents(100).build();
   }
 
-  private static Outcome await(java.util.concurrent.CompletionStage<Outcome> s) throws Exception {
+  private static TccOutcome await(java.util.concurrent.CompletionStage<TccOutcome> s) throws Exception {
     return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
   void allTriesOkSubmitsWithOneBranchPerService() throws Exception {
-    Outcome o = await(runner(Checkpoint.NONE).run(order("a", 9)));
-    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
-    assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-a").status);
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("a", 9)));
+    assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
+    assertEquals(GlobalStatus.SUBMITTED, dtm.tx("seckill-a").status);
     assertEquals(java.util.Set.of("01", "02", "03", "04"), dtm.tx("seckill-a").branches);
     assertEquals(1, dtm.count("submit"));
     assertEquals(0, dtm.count("abort"));
@@ -65,10 +73,10 @@ class TccOrderTransactionsTest {
   void businessRefusalAbortsWithTheReasonAndRecordsIt() throws Exception {
     dtm.script("product", "REFUSE SOLD_OUT");
     dtm.script("pay", "UNAVAILABLE: flaky");
-    Outcome o = await(runner(Checkpoint.NONE).run(order("c", 0)));
-    assertEquals(Outcome.Kind.REFUSED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("c", 0)));
+    assertEquals(TccOutcome.Kind.REFUSED, o.kind());
     assertEquals("REFUSED product: SOLD_OUT", o.reason(), "a refusal explains the order better than trouble");
-    assertEquals(GlobalState.Status.ABORTING, dtm.tx("seckill-c").status);
+    assertEquals(GlobalStatus.ABORTING, dtm.tx("seckill-c").status);
     assertEquals("REFUSED product: SOLD_OUT", dtm.tx("seckill-c").reason);
     assertEquals("REFUSED product: SOLD_OUT", dtm.cancellations.get("c"));
     assertEquals(0, dtm.count("submit"));
@@ -77,8 +85,8 @@ class TccOrderTransactionsTest {
   @Test
   void theReasonIsOnTheOrderRowBeforeDtmCanCancelIt() throws Exception {
     dtm.script("coupon", "REFUSE COUPON_USED");
-    Outcome o = await(runner(Checkpoint.NONE).run(order("c2", 9)));
-    assertEquals(Outcome.Kind.REFUSED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("c2", 9)));
+    assertEquals(TccOutcome.Kind.REFUSED, o.kind());
     int annotated = dtm.calls.indexOf("cancellation c2");
     int aborted = dtm.calls.indexOf("abort seckill-c2");
     assertTrue(annotated >= 0 && annotated < aborted, "reason written before the Abort: " + dtm.calls);
@@ -89,18 +97,18 @@ class TccOrderTransactionsTest {
   @Test
   void tryTroubleIsRetriedWithinTheBudget() throws Exception {
     dtm.script("product", "UNAVAILABLE: a", "UNAVAILABLE: b", "OK");
-    Outcome o = await(runner(Checkpoint.NONE).run(order("d", 0)));
-    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("d", 0)));
+    assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
     assertEquals(3, dtm.count("try seckill-d product"));
   }
 
   @Test
   void tryTroublePastTheBudgetIsAnHonestTryFailedCancellation() throws Exception {
     dtm.script("coupon", "UNAVAILABLE: coupon-rpc down");
-    Outcome o = await(runner(Checkpoint.NONE).run(order("e", 4)));
-    assertEquals(Outcome.Kind.TRY_FAILED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("e", 4)));
+    assertEquals(TccOutcome.Kind.TRY_FAILED, o.kind());
     assertEquals("TRY_FAILED coupon: UNAVAILABLE: coupon-rpc down", o.reason());
-    assertEquals(GlobalState.Status.ABORTING, dtm.tx("seckill-e").status);
+    assertEquals(GlobalStatus.ABORTING, dtm.tx("seckill-e").status);
     assertTrue(dtm.count("try seckill-e coupon") > 1, "retried before giving up");
     assertFalse(o.reason().startsWith("REFUSED"), "trouble is never reported as a business refusal");
   }
@@ -108,8 +116,8 @@ class TccOrderTransactionsTest {
   @Test
   void aRejectedTryIsNotRetriedAndEndsTryFailed() throws Exception {
     dtm.script("pay", "REJECT INVALID_ARGUMENT: amount must be positive");
-    Outcome o = await(runner(Checkpoint.NONE).run(order("r", 0)));
-    assertEquals(Outcome.Kind.TRY_FAILED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("r", 0)));
+    assertEquals(TccOutcome.Kind.TRY_FAILED, o.kind());
     assertEquals("TRY_FAILED pay: INVALID_ARGUMENT: amount must be positive", o.reason());
     assertEquals(1, dtm.count("try seckill-r pay"));
   }
@@ -117,8 +125,8 @@ class TccOrderTransactionsTest {
   @Test
   void dtmTroubleIsRetriedAndNeverBecomesAnOutcome() throws Exception {
     dtm.dtmDownFor.set(6);
-    Outcome o = await(runner(Checkpoint.NONE).run(order("f", 0)));
-    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("f", 0)));
+    assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
     assertEquals(1, dtm.count("submit seckill-f") - 0, "one successful submit");
     assertEquals(0, dtm.count("abort"));
   }
@@ -126,17 +134,17 @@ class TccOrderTransactionsTest {
   @Test
   void aSubmitWhoseReplyIsLostIsNeverSentAgain() throws Exception {
     dtm.submitRepliesLost.set(1);
-    Outcome o = await(runner(Checkpoint.NONE).run(order("s", 0)));
-    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("s", 0)));
+    assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
     assertEquals(1, dtm.count("submit seckill-s"), "the status query, not a resend, settled it");
   }
 
   @Test
   void anAcknowledgedSubmitThatDtmDidNotStoreIsFoundAndSentAgain() throws Exception {
     dtm.submitsUnstored.set(1);
-    Outcome o = await(runner(Checkpoint.NONE).run(order("u", 0)));
-    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
-    assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-u").status);
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("u", 0)));
+    assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
+    assertEquals(GlobalStatus.SUBMITTED, dtm.tx("seckill-u").status);
     assertEquals(2, dtm.count("submit seckill-u"), "the lost Submit, then one that DTM stored");
     assertTrue(dtm.calls.indexOf("query seckill-u") > dtm.calls.indexOf("submit seckill-u"),
         "an acknowledged Submit is read back: " + dtm.calls);
@@ -145,9 +153,9 @@ class TccOrderTransactionsTest {
   @Test
   void aConfirmedOrderRowProvesTheSubmitWithoutAskingDtm() throws Exception {
     try (OrderRowSubmitCheck rows = new OrderRowSubmitCheck(dtm, timer, 5, 2000, 500)) {
-      Outcome o = await(new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, Checkpoint.NONE, rows)
+      TccOutcome o = await(new TccOrderTransactions(new TccRunner(dtm, retries, Duration.ofMillis(200), Duration.ofMillis(5), Checkpoint.NONE), dtm, dtm, plan, rows)
           .run(order("v", 0)));
-      assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+      assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
       assertEquals(1, dtm.count("submit seckill-v"));
       assertEquals(0, dtm.count("query seckill-v"), "no DTM query when the row reads CONFIRMED: " + dtm.calls);
       assertTrue(dtm.count("statuses") >= 1, "the row was read: " + dtm.calls);
@@ -158,10 +166,10 @@ class TccOrderTransactionsTest {
   void aLostSubmitIsFoundByDtmOnceItsOrderRowStaysTrying() throws Exception {
     dtm.submitsUnstored.set(1);
     try (OrderRowSubmitCheck rows = new OrderRowSubmitCheck(dtm, timer, 5, 50, 500)) {
-      Outcome o = await(new TccOrderTransactions(dtm, dtm, plan, retrier, 200, 5, Checkpoint.NONE, rows)
+      TccOutcome o = await(new TccOrderTransactions(new TccRunner(dtm, retries, Duration.ofMillis(200), Duration.ofMillis(5), Checkpoint.NONE), dtm, dtm, plan, rows)
           .run(order("w", 0)));
-      assertEquals(Outcome.Kind.CONFIRMED, o.kind());
-      assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-w").status);
+      assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
+      assertEquals(GlobalStatus.SUBMITTED, dtm.tx("seckill-w").status);
       assertEquals(2, dtm.count("submit seckill-w"), "the lost Submit, then one that DTM stored");
       assertTrue(dtm.calls.indexOf("query seckill-w") > dtm.calls.indexOf("submit seckill-w"),
           "a row still TRYING past the bound is checked with DTM: " + dtm.calls);
@@ -182,19 +190,19 @@ class TccOrderTransactionsTest {
         }
       }
     };
-    Outcome o = await(runner(dropOnce).run(order("t", 0)));
-    assertEquals(Outcome.Kind.CONFIRMED, o.kind());
+    TccOutcome o = await(runner(dropOnce).run(order("t", 0)));
+    assertEquals(TccOutcome.Kind.CONFIRMED, o.kind());
     assertEquals(2, dtm.count("submit seckill-t"));
-    assertEquals(GlobalState.Status.SUBMITTED, dtm.tx("seckill-t").status);
+    assertEquals(GlobalStatus.SUBMITTED, dtm.tx("seckill-t").status);
   }
 
   @Test
   void aStopWhileWaitingOutTroubleHandsTheOrderBack() {
     dtm.dtmDownFor.set(Integer.MAX_VALUE);
-    CompletableFuture<Outcome> f = runner(Checkpoint.NONE).run(order("g", 0)).toCompletableFuture();
+    CompletableFuture<TccOutcome> f = runner(Checkpoint.NONE).run(order("g", 0)).toCompletableFuture();
     stopping.set(true);
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
-    assertInstanceOf(Stopped.class, e.getCause());
+    assertInstanceOf(TccFailure.Stopped.class, e.getCause());
     assertTrue(dtm.txs.isEmpty());
   }
 
@@ -202,8 +210,8 @@ class TccOrderTransactionsTest {
   void theCancellationIsRetriedUntilTheLedgerHoldsTheReason() throws Exception {
     dtm.script("order", "REFUSE DUPLICATE_ORDER");
     dtm.cancelPendingFor.set(3);
-    Outcome o = await(runner(Checkpoint.NONE).run(order("h", 0)));
-    assertEquals(Outcome.Kind.REFUSED, o.kind());
+    TccOutcome o = await(runner(Checkpoint.NONE).run(order("h", 0)));
+    assertEquals(TccOutcome.Kind.REFUSED, o.kind());
     assertEquals(4, dtm.count("cancellation h"));
     assertEquals("REFUSED order: DUPLICATE_ORDER", dtm.cancellations.get("h"));
   }
@@ -212,11 +220,11 @@ class TccOrderTransactionsTest {
   void aSubmitRefusedBecauseDtmTimedOutEndsCancelled() throws Exception {
     Checkpoint timeout = (step, gid, detail) -> {
       if (step == Checkpoint.Step.AFTER_TRY && detail.equals("01")) {
-        dtm.tx(gid).status = GlobalState.Status.ABORTING;  // DTM's cron moved it on
+        dtm.tx(gid).status = GlobalStatus.ABORTING;  // DTM's cron moved it on
       }
     };
-    Outcome o = await(runner(timeout).run(order("i", 0)));
-    assertEquals(Outcome.Kind.ALREADY_CANCELLED, o.kind());
+    TccOutcome o = await(runner(timeout).run(order("i", 0)));
+    assertEquals(TccOutcome.Kind.ALREADY_CANCELLED, o.kind());
     assertTrue(dtm.cancellations.get("i").startsWith("ABORTED"));
   }
 
@@ -233,20 +241,20 @@ class TccOrderTransactionsTest {
         throw new SimulatedCrash();
       }
     };
-    CompletableFuture<Outcome> first = runner(crash).run(order("k", 0)).toCompletableFuture();
+    CompletableFuture<TccOutcome> first = runner(crash).run(order("k", 0)).toCompletableFuture();
     ExecutionException died = assertThrows(ExecutionException.class, () -> first.get(5, TimeUnit.SECONDS));
-    assertInstanceOf(SimulatedCrash.class, Retrier.cause(died));
+    assertInstanceOf(SimulatedCrash.class, Retries.cause(died));
 
-    Outcome second = await(runner(Checkpoint.NONE).run(order("k", 0)));
+    TccOutcome second = await(runner(Checkpoint.NONE).run(order("k", 0)));
     FakeDtm.Tx tx = dtm.tx("seckill-k");
     if (refused) {
-      assertEquals(Outcome.Kind.ALREADY_CANCELLED, second.kind());
-      assertEquals(GlobalState.Status.ABORTING, tx.status);
+      assertEquals(TccOutcome.Kind.ALREADY_CANCELLED, second.kind());
+      assertEquals(GlobalStatus.ABORTING, tx.status);
       assertEquals("REFUSED product: SOLD_OUT", dtm.cancellations.get("k"));
     } else {
-      assertTrue(second.kind().confirmed(), second.toString());
-      assertEquals(step == Checkpoint.Step.AFTER_SUBMIT ? Outcome.Kind.ALREADY_CONFIRMED : Outcome.Kind.CONFIRMED, second.kind());
-      assertEquals(GlobalState.Status.SUBMITTED, tx.status);
+      assertTrue(second.confirmed(), second.toString());
+      assertEquals(step == Checkpoint.Step.AFTER_SUBMIT ? TccOutcome.Kind.ALREADY_CONFIRMED : TccOutcome.Kind.CONFIRMED, second.kind());
+      assertEquals(GlobalStatus.SUBMITTED, tx.status);
       assertEquals(1, dtm.count("submit seckill-k"), "one decision only");
     }
     assertEquals(3, dtm.registrations.get(), "DTM holds each branch once across both lives");
@@ -257,8 +265,8 @@ class TccOrderTransactionsTest {
   void aThirdDeliveryChangesNothing() throws Exception {
     await(runner(Checkpoint.NONE).run(order("m", 0)));
     long callsBefore = dtm.calls.size();
-    Outcome again = await(runner(Checkpoint.NONE).run(order("m", 0)));
-    assertEquals(Outcome.Kind.ALREADY_CONFIRMED, again.kind());
+    TccOutcome again = await(runner(Checkpoint.NONE).run(order("m", 0)));
+    assertEquals(TccOutcome.Kind.ALREADY_CONFIRMED, again.kind());
     assertEquals(java.util.List.of("prepare seckill-m", "query seckill-m"),
         dtm.calls.subList((int) callsBefore, dtm.calls.size()), "a Prepare DTM refuses, then a status query");
   }

@@ -42,21 +42,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The caller side of DTM TCC over gRPC. One instance per process: it holds one channel to DTM and
+ * The caller side of DTM over gRPC: its protocol steps, one call each (the TCC decisions are
+ * {@link io.seckill.dtm.tcc.TccRunner}'s), plus Saga submission and the HTTP query. One instance per process: it holds one channel to DTM and
  * one per branch target (cached by {@code host:port}), and every operation is asynchronous, so many
  * transactions can be in flight without a thread each. Thread-safe.
  */
 public final class DtmClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DtmClient.class);
   private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
-  // The Abort reason names the refusing branch, so a rerun of the gid can report the same Refused.
-  private static final Pattern REFUSED_REASON = Pattern.compile("refused ([^ ]+) (.+)");
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final DtmClientConfig config;
@@ -91,168 +89,6 @@ public final class DtmClient implements AutoCloseable {
   /** The configuration this client uses. */
   public DtmClientConfig config() {
     return config;
-  }
-
-  // ---------------------------------------------------------------- the whole transaction
-
-  /**
-   * Runs a TCC global transaction: Prepare {@code gid}, register and Try each branch (ids "01",
-   * "02", ... in list order; branches run concurrently), then Submit, or Abort when a Try failed.
-   * The gid is the caller's idempotency key: running the same gid again converges to the same
-   * outcome (see README). The future never completes exceptionally: trouble is {@link TccResult.Unknown}.
-   */
-  public CompletableFuture<TccResult> execute(String gid, List<TccBranch> branches, TransOptions options) {
-    requireGid(gid);
-    Objects.requireNonNull(options, "options");
-    if (branches == null || branches.isEmpty() || branches.size() > 99) {
-      throw new IllegalArgumentException("a TCC transaction needs 1-99 branches");
-    }
-    List<TccBranch> list = List.copyOf(branches);
-    return prepare(gid, options)
-        .handle((v, e) -> e == null ? null : unwrap(e))
-        .thenCompose(e -> e != null
-            ? settleFromStatus(gid, e)
-            : tryAll(gid, list, options))
-        .exceptionally(e -> new TccResult.Unknown(gid, unwrap(e)));
-  }
-
-  private CompletableFuture<TccResult> tryAll(String gid, List<TccBranch> branches, TransOptions options) {
-    List<CompletableFuture<Throwable>> tries = new ArrayList<>();
-    for (int i = 0; i < branches.size(); i++) {
-      String branchId = branchId(i + 1);
-      TccBranch b = branches.get(i);
-      tries.add(registerIdempotent(gid, branchId, b)
-          .thenCompose(v -> callTry(gid, branchId, b, options))
-          .handle((v, e) -> e == null ? null : unwrap(e)));
-    }
-    // Wait for every Try (each bounded by its deadline) before deciding: aborting while a Try is
-    // still running is safe thanks to the barrier, but it turns a normal Try into a hanging one.
-    return CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-      String refusedBranch = null;
-      String refusal = null;
-      String failedBranch = null;
-      Throwable failure = null;
-      for (int i = 0; i < tries.size(); i++) {
-        Throwable e = tries.get(i).join();
-        if (e == null) {
-          continue;
-        }
-        Status st = Status.fromThrowable(e);
-        if (st.getCode() == Status.Code.ABORTED && refusedBranch == null && e instanceof TryFailure) {
-          refusedBranch = branchId(i + 1);
-          refusal = st.getDescription() == null ? "ABORTED" : st.getDescription();
-        } else if (failure == null) {
-          failedBranch = branchId(i + 1);
-          failure = e;
-        }
-      }
-      if (refusedBranch == null && failure == null) {
-        return submitAndSettle(gid, options);
-      }
-      String reason = refusedBranch != null
-          ? "refused " + refusedBranch + " " + refusal
-          : "try-error " + failedBranch + " " + describe(failure);
-      String rb = refusedBranch;
-      String why = refusal;
-      Throwable cause = failure;
-      return abort(gid, reason, options).handle((x, e) -> e == null ? null : unwrap(e)).thenCompose(e -> {
-        if (e != null) {
-          return settleFromStatus(gid, e);
-        }
-        return CompletableFuture.completedFuture(rb != null
-            ? new TccResult.Refused(gid, rb, why)
-            : (TccResult) new TccResult.RolledBack(gid, GlobalStatus.ABORTING, reason));
-      }).thenApply(r -> {
-        if (cause != null && !(r instanceof TccResult.Refused)) {
-          log.warn("gid {}: branch {} Try failed ({}), transaction rolled back", gid, failedBranchOf(reason), describe(cause));
-        }
-        return r;
-      });
-    });
-  }
-
-  private static String failedBranchOf(String reason) {
-    String[] parts = reason.split(" ", 3);
-    return parts.length > 1 ? parts[1] : "?";
-  }
-
-  /**
-   * Submits and reports what DTM stored. DTM v1.19.0 acknowledges a Submit without WaitResult even
-   * when it could not write the new status (its storage was unreachable): the gid stays prepared
-   * until DTM's timeout cancels it. So an acknowledged plain Submit is checked with one query, and
-   * one found still prepared is submitted again with WaitResult, whose failures are reported.
-   */
-  private CompletableFuture<TccResult> submitAndSettle(String gid, TransOptions options) {
-    return submit(gid, options).handle((v, e) -> e == null ? null : unwrap(e)).thenCompose(e -> {
-      if (e != null) {
-        return settleFromStatus(gid, e);
-      }
-      if (options.waitResult()) {
-        return CompletableFuture.completedFuture(new TccResult.Committed(gid, GlobalStatus.SUCCEED));
-      }
-      return query(gid).thenCompose(found -> found.isPresent() && found.get().status() == GlobalStatus.PREPARED
-          ? submitAndSettle(gid, options.withWaitResult(true))
-          : CompletableFuture.completedFuture(fromStatus(gid, found, new IllegalStateException(
-              "Submit acknowledged; DTM reports " + found.map(t -> t.status().toString()).orElse("no such gid")))));
-    });
-  }
-
-  /** After DTM refused an operation (or could not be reached), the stored status decides the result. */
-  private CompletableFuture<TccResult> settleFromStatus(String gid, Throwable error) {
-    return query(gid).handle((found, qe) -> qe != null
-        ? new TccResult.Unknown(gid, error)
-        : fromStatus(gid, found, error));
-  }
-
-  /** The result DTM's stored status {@code found} stands for; {@code error} when it decides nothing. */
-  private static TccResult fromStatus(String gid, Optional<DtmTransaction> found, Throwable error) {
-    if (found.isEmpty()) {
-      return new TccResult.Unknown(gid, error);
-    }
-    DtmTransaction t = found.get();
-    if (t.status().isCommitted()) {
-      return new TccResult.Committed(gid, t.status());
-    }
-    if (t.status().isRolledBack()) {
-      Matcher m = REFUSED_REASON.matcher(t.rollbackReason() == null ? "" : t.rollbackReason());
-      if (m.matches()) {
-        return new TccResult.Refused(gid, m.group(1), m.group(2));
-      }
-      return new TccResult.RolledBack(gid, t.status(),
-          t.rollbackReason() == null || t.rollbackReason().isEmpty() ? "timed out or aborted" : t.rollbackReason());
-    }
-    return new TccResult.Unknown(gid, error);
-  }
-
-  /**
-   * RegisterBranch, treating "already registered with the same addresses" (a rerun) as success
-   * (docs/dtm-quirks.md Q3).
-   */
-  private CompletableFuture<Void> registerIdempotent(String gid, String branchId, TccBranch b) {
-    return registerBranch(gid, branchId, b).handle((v, e) -> e == null ? null : unwrap(e)).thenCompose(e -> {
-      if (e == null) {
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      if (Status.fromThrowable(e).getCode() != Status.Code.UNKNOWN) {
-        return CompletableFuture.<Void>failedFuture(e);
-      }
-      // DTM reports a duplicate (gid, branch, op) as UNKNOWN with the store's message; check the facts.
-      return query(gid).thenCompose(found -> {
-        boolean same = found.isPresent()
-            && b.url(BranchOp.CONFIRM).equals(urlOf(found.get(), branchId, "confirm"))
-            && b.url(BranchOp.CANCEL).equals(urlOf(found.get(), branchId, "cancel"));
-        return same ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(e);
-      });
-    });
-  }
-
-  private static String urlOf(DtmTransaction t, String branchId, String op) {
-    for (DtmTransaction.Branch br : t.branches()) {
-      if (br.branchId().equals(branchId) && br.op().equals(op)) {
-        return br.url();
-      }
-    }
-    return null;
   }
 
   // ---------------------------------------------------------------- single protocol steps
@@ -303,12 +139,7 @@ public final class DtmClient implements AutoCloseable {
     CallOptions co = CallOptions.DEFAULT.withDeadlineAfter(options.tryDeadline().toMillis(), TimeUnit.MILLISECONDS);
     StreamFuture<byte[]> f = new StreamFuture<>();
     ClientCalls.asyncUnaryCall(ch.newCall(rawMethod(branch.tryMethod()), co), branch.payloadNoCopy(), f);
-    return f.handle((r, e) -> {
-      if (e != null) {
-        throw new TryFailure(unwrap(e));
-      }
-      return r;
-    });
+    return f;
   }
 
   /** Submit: commits; DTM then calls every Confirm (before returning, with WaitResult). */
@@ -492,30 +323,12 @@ public final class DtmClient implements AutoCloseable {
     }
   }
 
-  private static String describe(Throwable e) {
-    Status st = Status.fromThrowable(e);
-    return st.getCode() + (st.getDescription() == null ? "" : ": " + st.getDescription());
-  }
-
   static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException || t instanceof TryFailure)
-        && t.getCause() != null) {
-      if (t instanceof TryFailure) {
-        return t;
-      }
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
-  }
-
-  /** A failed Try call, kept apart from DTM's own ABORTED replies (which mean "status conflict"). */
-  static final class TryFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    TryFailure(Throwable cause) {
-      super(cause.getMessage(), cause, false, false);
-    }
   }
 
   /** A unary StreamObserver completing a CompletableFuture. */

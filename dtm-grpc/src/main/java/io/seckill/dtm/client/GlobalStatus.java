@@ -1,13 +1,16 @@
 package io.seckill.dtm.client;
 
-/** The status of a DTM global transaction, as its query API reports it. */
+/**
+ * The status of a DTM global transaction, as its query API reports it, plus {@link #NONE} for a gid
+ * DTM does not know (which DTM never reports as a status).
+ */
 public enum GlobalStatus {
-  PREPARED, SUBMITTED, ABORTING, SUCCEED, FAILED;
+  NONE, PREPARED, SUBMITTED, ABORTING, SUCCEED, FAILED;
 
-  /** The status whose DTM name is {@code wire} (e.g. {@code "succeed"}). */
+  /** The status whose DTM name is {@code wire} (e.g. {@code "succeed"}); never {@link #NONE}. */
   public static GlobalStatus fromWire(String wire) {
     for (GlobalStatus s : values()) {
-      if (s.name().equalsIgnoreCase(wire)) {
+      if (s != NONE && s.name().equalsIgnoreCase(wire)) {
         return s;
       }
     }

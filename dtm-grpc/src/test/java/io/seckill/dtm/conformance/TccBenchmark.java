@@ -16,7 +16,7 @@ import io.seckill.dtm.BranchOp;
 import io.seckill.dtm.client.DtmClient;
 import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.dtm.client.TccBranch;
-import io.seckill.dtm.client.TccResult;
+import io.seckill.dtm.tcc.TccOutcome;
 import io.seckill.dtm.client.TransOptions;
 import io.seckill.dtm.conformance.TestBranchServer.Mode;
 import java.sql.Connection;
@@ -96,7 +96,7 @@ public final class TccBenchmark {
   }
 
   private static CompletableFuture<Boolean> dtmTx(DtmClient dtm, String id, List<TccBranch> branches, TransOptions o) {
-    return dtm.execute("bench-" + id, branches, o).thenApply(r -> r instanceof TccResult.Committed);
+    return Tcc.run(dtm, "bench-" + id, branches, o).thenApply(TccOutcome::confirmed);
   }
 
   /** The same branch work without a coordinator: 4 Tries in parallel, then 4 Confirms in parallel. */

@@ -1,12 +1,12 @@
-package io.seckill.consumer;
+package io.seckill.dtm.tcc;
 
 /**
- * A test seam at each crash point of an order's transaction; production uses {@link #NONE}. A
- * test implementation throws (the transaction stops there, as if the process died) or halts the JVM.
+ * A seam at each crash point of a transaction; production uses {@link #NONE}. A test
+ * implementation throws (the transaction stops there, as if the process died) or halts the JVM.
  */
 @FunctionalInterface
 public interface Checkpoint {
-  /** The crash points named by the issue, in transaction order. */
+  /** The crash points, in transaction order. */
   enum Step { BEFORE_PREPARE, AFTER_PREPARE, AFTER_TRY, AFTER_SUBMIT, AFTER_ABORT }
 
   /** Does nothing. */
