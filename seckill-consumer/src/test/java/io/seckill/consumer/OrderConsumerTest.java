@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.auth.OrderSigning;
 import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.OrderCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +58,7 @@ class OrderConsumerTest {
     };
     Retrier retrier = new Retrier(timer, new Backoff(1, 5, 2.0), () -> false, (s, t) -> { });
     loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, maxInFlight, Duration.ofMillis(5), Duration.ofMillis(1),
-        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), signatures, tx, dlq, retrier, metrics);
+        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderCodec(1024, 10), signatures, tx, dlq, retrier, metrics);
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(p0, p1));
       kafka.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
