@@ -1,5 +1,7 @@
 package io.seckill.load;
 
+import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.OrderCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,8 +89,10 @@ public record Workload(List<Outgoing> items, List<Order> orders, List<Coupon> co
   static BadMessage badMessage(BadMessage.Kind kind, String key, LoadOptions o, SplittableRandom rnd) {
     long product = o.productBase() + rnd.nextInt(o.products());
     String now = Instant.now().toString();
-    String valid = "{\"orderId\":\"" + key + "\",\"userId\":7,\"productId\":" + product
-        + ",\"quantity\":1,\"couponId\":0,\"amountCents\":1100,\"requestedAt\":\"" + now + "\"}";
+    // A valid order as the codec writes it, {"orderId":"<key>","userId":7,...}, which each kind spoils.
+    String valid = new String(OrderCodec.encode(OrderMessage.newBuilder().setOrderId(key).setUserId(7)
+        .setProductId(product).setQuantity(1).setCouponId(0).setAmountCents(1100).setRequestedAt(now).build()),
+        StandardCharsets.UTF_8);
     byte[] value = switch (kind) {
       case NOT_JSON -> utf8("this is not an order " + rnd.nextInt(1_000_000) + " {orderId: " + key);
       case TRUNCATED_JSON -> utf8(valid.substring(0, valid.length() / 2));

@@ -4,19 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.proto.codec.Decoded;
+import io.seckill.proto.codec.DlqReason;
+import io.seckill.proto.codec.OrderCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
-  // The consumer's limits are configuration; these are conservative readings of docs/design.md.
-  private static final OrderFormat FORMAT = new OrderFormat(64 * 1024, 5);
+  // The consumer's reader with limits of its own: the consumer's are configuration, these are conservative.
+  private static final OrderCodec CODEC = new OrderCodec(64 * 1024, 5);
+  /** The DLQ reason the consumer gives each kind of bad message. */
+  private static final Map<BadMessage.Kind, DlqReason> EXPECTED = Map.of(
+      BadMessage.Kind.NOT_JSON, DlqReason.NOT_JSON,
+      BadMessage.Kind.TRUNCATED_JSON, DlqReason.NOT_JSON,
+      BadMessage.Kind.NOT_OBJECT, DlqReason.NOT_JSON,
+      BadMessage.Kind.MISSING_FIELD, DlqReason.MISSING_FIELD,
+      BadMessage.Kind.WRONG_TYPE, DlqReason.WRONG_TYPE,
+      BadMessage.Kind.BAD_QUANTITY, DlqReason.QUANTITY_OUT_OF_RANGE,
+      BadMessage.Kind.BAD_ORDER_ID, DlqReason.BAD_ORDER_ID,
+      BadMessage.Kind.NEGATIVE_ID, DlqReason.BAD_VALUE,
+      BadMessage.Kind.NOT_UTF8, DlqReason.NOT_UTF8,
+      BadMessage.Kind.OVERSIZE, DlqReason.OVERSIZED);
 
   private static LoadOptions kafka(String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("--product-base", "1000000", "--coupon-base", "5000000",
@@ -32,8 +47,9 @@ class WorkloadTest {
     Set<String> ids = new HashSet<>();
     for (Order o : w.orders()) {
       byte[] json = o.kafkaJson(Instant.parse("2026-11-21T23:00:00Z"));
-      Optional<String> problem = FORMAT.problem(o.key().getBytes(StandardCharsets.UTF_8), json);
-      assertEquals(Optional.empty(), problem, () -> new String(json, StandardCharsets.UTF_8));
+      Decoded read = CODEC.decode(o.key().getBytes(StandardCharsets.UTF_8), json);
+      assertTrue(read instanceof Decoded.Valid, () -> read + ": " + new String(json, StandardCharsets.UTF_8));
+      assertEquals(o.message(Instant.parse("2026-11-21T23:00:00Z")), ((Decoded.Valid) read).order());
       assertTrue(o.orderId().startsWith("Rx1-"));
       assertTrue(o.productId() >= 1_000_000 && o.productId() < 1_000_010);
       assertTrue(o.amountCents() > 0);
@@ -62,8 +78,9 @@ class WorkloadTest {
         "every kind of badness is covered");
     for (BadMessage b : bad) {
       assertTrue(b.key().startsWith("Rx2-bad-"), "the DLQ counter finds them by key");
-      Optional<String> problem = FORMAT.problem(b.key().getBytes(StandardCharsets.UTF_8), b.value());
-      assertTrue(problem.isPresent(), () -> b.kind() + " passed: " + new String(b.value(), StandardCharsets.UTF_8));
+      Decoded read = CODEC.decode(b.key().getBytes(StandardCharsets.UTF_8), b.value());
+      assertTrue(read instanceof Decoded.Invalid, () -> b.kind() + " passed: " + new String(b.value(), StandardCharsets.UTF_8));
+      assertEquals(EXPECTED.get(b.kind()), ((Decoded.Invalid) read).reason(), () -> b.kind() + ": " + read);
     }
   }
 
@@ -73,8 +90,10 @@ class WorkloadTest {
     BadMessage b = Workload.badMessage(BadMessage.Kind.OVERSIZE, "Rx3-bad-0", o, new java.util.SplittableRandom(1));
     assertTrue(b.value().length >= 100_000);
     // Without the size limit it would be a valid order: the size alone must send it to the DLQ.
-    assertEquals(Optional.empty(), new OrderFormat(1_000_000, 5).problem(b.key().getBytes(StandardCharsets.UTF_8),
-        b.value()));
+    assertEquals(DlqReason.OVERSIZED, ((Decoded.Invalid) CODEC.decode(b.key().getBytes(StandardCharsets.UTF_8),
+        b.value())).reason());
+    Decoded unlimited = new OrderCodec(1_000_000, 5).decode(b.key().getBytes(StandardCharsets.UTF_8), b.value());
+    assertTrue(unlimited instanceof Decoded.Valid, unlimited::toString);
   }
 
   @Test

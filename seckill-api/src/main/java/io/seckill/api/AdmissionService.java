@@ -2,6 +2,7 @@ package io.seckill.api;
 
 import io.seckill.api.AdmissionStore.Admission;
 import io.seckill.api.OrderDirectory.StoredOrder;
+import io.seckill.proto.OrderMessage;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +48,8 @@ public final class AdmissionService {
 
   /**
    * A service over its collaborators; {@code rateLimit} 0 disables the per-user limit. A publish not
-   * answered within {@code ackWaitMs} ends the request with 504, once {@code orders} has recorded the
-   * order's cancellation.
+   * answered within {@code ackWaitMs} ends the request {@link Verdict#TIMED_OUT}, once {@code orders}
+   * has recorded the order's cancellation.
    */
   public AdmissionService(AdmissionStore store, OrderPublisher publisher, OrderDirectory orders, CouponDiscounts coupons,
       int rateLimit, long rateWindowMs, long ackWaitMs) {
@@ -71,14 +72,36 @@ public final class AdmissionService {
     this.metrics = metrics;
   }
 
-  /** How one admission request ended: the HTTP status, a metric outcome and the buyer's answer. */
-  public record Decision(int status, String outcome, String orderId, String reason, String message) {
+  /** What one admission request came to, whatever a transport makes of it (HttpApi: the status code). */
+  public enum Verdict {
+    /** Admitted: the order is queued; the buyer follows it by its id. */
+    ADMITTED,
+    /**
+     * Admitted as far as the buyer is concerned, though whether the queue holds the order is not known
+     * yet: the reconciler settles it; the buyer follows it by its id.
+     */
+    PENDING,
+    /** Refused for the sale's state: not open, sold out, not enough stock, already bought. */
+    REFUSED,
+    /** Refused for too many attempts in the buyer's window; worth retrying later. */
+    RATE_LIMITED,
+    /** Not decided: the admission store, the coupon data or the queue is unavailable; worth retrying. */
+    UNAVAILABLE,
+    /** Not decided in time: the queue did not answer within the wait; worth retrying. */
+    TIMED_OUT
+  }
+
+  /**
+   * How one admission request ended: the verdict, a metric outcome and the buyer's answer (a
+   * machine-readable reason and a message for people on a refusal, the order id to follow).
+   */
+  public record Decision(Verdict verdict, String outcome, String orderId, String reason, String message) {
     static Decision admitted(String orderId) {
-      return new Decision(202, "admitted", orderId, null, null);
+      return new Decision(Verdict.ADMITTED, "admitted", orderId, null, null);
     }
 
-    static Decision refused(int status, String outcome, String reason, String message, String orderId) {
-      return new Decision(status, outcome, orderId, reason, message);
+    static Decision refused(Verdict verdict, String outcome, String reason, String message, String orderId) {
+      return new Decision(verdict, outcome, orderId, reason, message);
     }
   }
 
@@ -112,7 +135,7 @@ public final class AdmissionService {
   private CompletableFuture<Decision> admitUntraced(long userId, long productId, int quantity, long couponId,
       Executor blocking) {
     if (soldOut.contains(productId)) {
-      return CompletableFuture.completedFuture(count(Decision.refused(409, "sold_out_cached", "SOLD_OUT",
+      return CompletableFuture.completedFuture(count(Decision.refused(Verdict.REFUSED, "sold_out_cached", "SOLD_OUT",
           "product " + productId + " is sold out", null)));
     }
     long now = System.currentTimeMillis();
@@ -126,8 +149,8 @@ public final class AdmissionService {
       if (e != null) {
         // A timeout may still have admitted; the reconciler cancels such an unpublished admission later.
         log.warn("redis admission failed for user {} product {}: {}", userId, productId, cause(e).toString());
-        return CompletableFuture.completedFuture(Decision.refused(503, "redis_unavailable", "UNAVAILABLE",
-            "admission store unavailable, retry", null));
+        return CompletableFuture.completedFuture(Decision.refused(Verdict.UNAVAILABLE, "redis_unavailable",
+            "UNAVAILABLE", "admission store unavailable, retry", null));
       }
       return decide(a, userId, productId, quantity, couponId, now, blocking);
     }).thenCompose(d -> d).thenApply(this::count).toCompletableFuture();
@@ -137,19 +160,21 @@ public final class AdmissionService {
       long now, Executor blocking) {
     switch (a.outcome()) {
       case CLOSED:
-        return done(Decision.refused(409, "sale_not_open", "SALE_NOT_OPEN", "no open sale for product " + productId, null));
+        return done(Decision.refused(Verdict.REFUSED, "sale_not_open", "SALE_NOT_OPEN",
+            "no open sale for product " + productId, null));
       case RATE_LIMITED:
-        return done(Decision.refused(429, "rate_limited", "RATE_LIMITED",
+        return done(Decision.refused(Verdict.RATE_LIMITED, "rate_limited", "RATE_LIMITED",
             "more than " + rateLimit + " attempts in " + rateWindowMs + " ms", null));
       case ALREADY:
-        return done(Decision.refused(409, "already_bought", "ALREADY_BOUGHT",
+        return done(Decision.refused(Verdict.REFUSED, "already_bought", "ALREADY_BOUGHT",
             "user " + userId + " already holds order " + a.orderId() + " for product " + productId, a.orderId()));
       case SOLD_OUT:
         if (a.left() <= 0) {
           soldOut.add(productId);
-          return done(Decision.refused(409, "sold_out", "SOLD_OUT", "product " + productId + " is sold out", null));
+          return done(Decision.refused(Verdict.REFUSED, "sold_out", "SOLD_OUT",
+              "product " + productId + " is sold out", null));
         }
-        return done(Decision.refused(409, "not_enough_stock", "NOT_ENOUGH_STOCK",
+        return done(Decision.refused(Verdict.REFUSED, "not_enough_stock", "NOT_ENOUGH_STOCK",
             "only " + a.left() + " left of product " + productId, null));
       case ADMITTED:
         CompletableFuture<Decision> out = new CompletableFuture<>();
@@ -183,11 +208,19 @@ public final class AdmissionService {
       amount = Math.max(0, Math.multiplyExact(a.priceCents(), quantity) - discount);
     } catch (Exception e) {
       log.warn("coupon {} lookup failed for order {}: {}", couponId, orderId, e.toString());
-      giveBack(orderId, Decision.refused(503, "coupon_unavailable", "UNAVAILABLE", "coupon data unavailable, retry", null), out);
+      giveBack(orderId, Decision.refused(Verdict.UNAVAILABLE, "coupon_unavailable", "UNAVAILABLE",
+          "coupon data unavailable, retry", null), out);
       return;
     }
-    OrderMessage msg = new OrderMessage(orderId, userId, productId, quantity, couponId, amount,
-        Instant.ofEpochMilli(now).toString());
+    OrderMessage msg = OrderMessage.newBuilder()
+        .setOrderId(orderId)
+        .setUserId(userId)
+        .setProductId(productId)
+        .setQuantity(quantity)
+        .setCouponId(couponId)
+        .setAmountCents(amount)
+        .setRequestedAt(Instant.ofEpochMilli(now).toString())
+        .build();
     CompletableFuture<Void> ack;
     try {
       ack = publisher.publish(msg);
@@ -220,7 +253,7 @@ public final class AdmissionService {
       log.warn("order {} not acknowledged ({}): recording its cancellation before its slots go back", orderId,
           timedOut ? "no answer within " + ackWaitMs + " ms" : c.getMessage());
       Decision refusal = timedOut
-          ? Decision.refused(504, "queue_timeout", "QUEUE_TIMEOUT",
+          ? Decision.refused(Verdict.TIMED_OUT, "queue_timeout", "QUEUE_TIMEOUT",
               "order queue did not answer within " + ackWaitMs + " ms, retry", null)
           : queueUnavailable();
       try {
@@ -237,14 +270,14 @@ public final class AdmissionService {
    * confirmed (its Try refuses), so its slots go back and the buyer hears {@code refusal}; an order
    * already in the databases got through, so the buyer is admitted. When order-rpc cannot answer
    * either, the slots stay taken and the reconciler decides once the admission is stale; the buyer
-   * gets the order id (202) to follow.
+   * gets the order id to follow ({@link Verdict#PENDING}).
    */
   private void settleUnacknowledged(OrderMessage msg, Decision refusal, CompletableFuture<Decision> out) {
-    String orderId = msg.orderId();
+    String orderId = msg.getOrderId();
     StoredOrder o;
     try {
-      o = orders.recordCancellation(new StoredOrder(orderId, msg.userId(), msg.productId(), msg.quantity(),
-          msg.couponId(), msg.amountCents(), "CANCELLED", ""), NOT_ACKNOWLEDGED);
+      o = orders.recordCancellation(new StoredOrder(orderId, msg.getUserId(), msg.getProductId(), msg.getQuantity(),
+          msg.getCouponId(), msg.getAmountCents(), "CANCELLED", ""), NOT_ACKNOWLEDGED);
     } catch (RuntimeException e) {
       log.warn("order {}: neither Kafka nor order-rpc can say whether it exists; the reconciler decides: {}",
           orderId, e.toString());
@@ -261,14 +294,15 @@ public final class AdmissionService {
     release(orderId, true, refusal, out);
   }
 
-  /** The buyer's answer when the order queue did not take the order (503, retry). */
+  /** The buyer's answer when the order queue did not take the order (unavailable, retry). */
   private static Decision queueUnavailable() {
-    return Decision.refused(503, "queue_unavailable", "QUEUE_UNAVAILABLE", "order queue unavailable, retry", null);
+    return Decision.refused(Verdict.UNAVAILABLE, "queue_unavailable", "QUEUE_UNAVAILABLE",
+        "order queue unavailable, retry", null);
   }
 
   /** An admission whose fate the reconciler decides: the buyer follows it by its order id. */
   private static Decision pending(String orderId) {
-    return new Decision(202, "queue_uncertain", orderId, null, null);
+    return new Decision(Verdict.PENDING, "queue_uncertain", orderId, null, null);
   }
 
   /** Gives the slots and mark of an unpublished admission back, then completes {@code out} with {@code d}. */

@@ -54,12 +54,13 @@ public final class AdmissionTracing {
     if (error != null) {
       span.setStatus(StatusCode.ERROR, String.valueOf(error));
     } else if (d != null) {
-      span.setAttribute("http.response.status_code", d.status());
+      int status = HttpApi.status(d.verdict());
+      span.setAttribute("http.response.status_code", status);
       span.setAttribute("seckill.outcome", String.valueOf(d.outcome()));
       if (d.orderId() != null) {
         span.setAttribute("seckill.order_id", d.orderId());
       }
-      if (d.status() >= 500) {
+      if (status >= 500) {
         span.setStatus(StatusCode.ERROR, String.valueOf(d.outcome()));
       }
     }

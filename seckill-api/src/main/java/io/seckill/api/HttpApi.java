@@ -263,7 +263,8 @@ public final class HttpApi {
         Answers.unavailable(ex);
         return;
       }
-      if (d.status() == 202) {
+      int status = status(d.verdict());
+      if (status == 202) {
         // The common answer, written without a tree; an orderId is [A-Za-z0-9_-] only (admit.lua).
         ex.setStatusCode(202);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
@@ -279,16 +280,30 @@ public final class HttpApi {
       if (d.orderId() != null) {
         n.put("orderId", d.orderId());
       }
-      if (d.status() == 429 || d.status() == 503 || d.status() == 504) {
+      if (status == 429 || status == 503 || status == 504) {
         ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
       }
-      Answers.send(ex, d.status(), n);
+      Answers.send(ex, status, n);
     } catch (RuntimeException e) {
       log.warn("could not answer an admission", e);
       ex.endExchange();
     } finally {
       metrics.observe("admit", start);
     }
+  }
+
+  /**
+   * The HTTP status of an admission's verdict: 202 (an order to follow, also while its fate is
+   * pending), 409 for the sale's refusals, 429 for the rate limit, 503 unavailable, 504 timed out.
+   */
+  static int status(AdmissionService.Verdict verdict) {
+    return switch (verdict) {
+      case ADMITTED, PENDING -> 202;
+      case REFUSED -> 409;
+      case RATE_LIMITED -> 429;
+      case UNAVAILABLE -> 503;
+      case TIMED_OUT -> 504;
+    };
   }
 
   /** {@code POST /api/v1/orders/{id}/payment}: the buyer starts paying their own order. */

@@ -6,6 +6,8 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.seckill.auth.OrderSigning;
+import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.OrderCodec;
 import io.seckill.runtime.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * An idempotent Kafka producer; each order completes its future on {@code acks=all}. Every record is
+ * An idempotent Kafka producer; each order completes its future on {@code acks=all}. The record value
+ * is the order message as {@link OrderCodec} writes it (docs/design.md "Order message"). Every record is
  * signed (HMAC-SHA256 over the order's content, key id and signature in headers), so the consumer
  * can tell the API's orders from anything else written to the topic. With tracing on, each record
  * also carries the W3C trace context of its publish span (headers {@code traceparent},
@@ -86,8 +89,8 @@ public final class KafkaOrderPublisher implements OrderPublisher {
   @Override
   public CompletableFuture<Void> publish(OrderMessage order) {
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-        order.orderId().getBytes(StandardCharsets.US_ASCII), order.toJson());
-    OrderSigning.Signature sig = signing.sign(order.signedContent());
+        order.getOrderId().getBytes(StandardCharsets.US_ASCII), OrderCodec.encode(order));
+    OrderSigning.Signature sig = signing.sign(signedContent(order));
     record.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.US_ASCII));
     record.headers().add(OrderSigning.SIGNATURE_HEADER, sig.value().getBytes(StandardCharsets.US_ASCII));
     // Null when tracing is off: then no span and no header. The trace headers are not signed: they
@@ -126,6 +129,12 @@ public final class KafkaOrderPublisher implements OrderPublisher {
     return ack;
   }
 
+  /** What the signature of {@code order}'s record covers: its fields, requestedAt as {@link OrderCodec} writes it. */
+  static OrderSigning.Content signedContent(OrderMessage order) {
+    return new OrderSigning.Content(order.getOrderId(), order.getUserId(), order.getProductId(), order.getQuantity(),
+        order.getCouponId(), order.getAmountCents(), order.getRequestedAt());
+  }
+
   /** A producer span, child of the current (admission) span, whose context goes into the record's headers. */
   private Span publishSpan(OrderMessage order, ProducerRecord<byte[], byte[]> record) {
     Span span = tracing.tracer().spanBuilder(topic + " publish")
@@ -134,7 +143,7 @@ public final class KafkaOrderPublisher implements OrderPublisher {
         .setAttribute("messaging.system", "kafka")
         .setAttribute("messaging.operation", "publish")
         .setAttribute("messaging.destination.name", topic)
-        .setAttribute("seckill.order_id", order.orderId())
+        .setAttribute("seckill.order_id", order.getOrderId())
         .startSpan();
     tracing.inject(Context.current().with(span), record.headers(), HEADERS);
     return span;

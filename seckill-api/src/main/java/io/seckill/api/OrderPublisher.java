@@ -1,5 +1,6 @@
 package io.seckill.api;
 
+import io.seckill.proto.OrderMessage;
 import java.util.concurrent.CompletableFuture;
 
 /** Writes an admitted order to the queue the consumer reads. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seckill.proto.OrderMessage;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +107,7 @@ class AsyncAdmissionIT {
       HttpResponse<String> r = order(s, 6, product, 3);
       assertEquals(503, r.statusCode(), r.body());
       assertEquals("QUEUE_UNAVAILABLE", json(r).get("reason").asText());
-      String orderId = kafka.sent.peek().orderId();
+      String orderId = kafka.sent.peek().getOrderId();
       assertEquals(3, s.store().sale(product).orElseThrow().left(), "all slots back");
       assertTrue(s.store().record(orderId).isEmpty(), "the admission record is dropped");
       assertTrue(s.orders().find(orderId).isEmpty(), "nothing recorded with order-rpc: nothing was written");
@@ -129,7 +130,7 @@ class AsyncAdmissionIT {
       assertEquals("QUEUE_UNAVAILABLE", json(r).get("reason").asText());
       assertTrue(r.headers().firstValue("Retry-After").isPresent());
       assertEquals(1, kafka.sent.size());
-      String orderId = kafka.sent.peek().orderId();
+      String orderId = kafka.sent.peek().getOrderId();
       // Kafka may hold the message: the order is CANCELLED first, so its Try can only refuse.
       OrderDirectory.StoredOrder row = s.orders().find(orderId).orElseThrow(() -> new AssertionError("no order row"));
       assertEquals("CANCELLED", row.status());
@@ -170,7 +171,7 @@ class AsyncAdmissionIT {
         Thread.sleep(10);
       }
       assertTrue(ack != null, "the API published");
-      String orderId = kafka.sent.peek().orderId();
+      String orderId = kafka.sent.peek().getOrderId();
       // The broker wrote the message and the consumer's Try created the row; then the answer was lost.
       assertEquals("TRYING", TestStack.tryOrder(orderId, 11, product, 1).status());
       ack.completeExceptionally(new OrderPublisher.PublishException("connection lost", new RuntimeException("reset"), true));
@@ -199,7 +200,7 @@ class AsyncAdmissionIT {
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertEquals(504, r.statusCode(), r.body());
       assertEquals("QUEUE_TIMEOUT", json(r).get("reason").asText());
-      assertEquals("CANCELLED", s.orders().find(kafka.sent.peek().orderId()).orElseThrow().status());
+      assertEquals("CANCELLED", s.orders().find(kafka.sent.peek().getOrderId()).orElseThrow().status());
       assertTrue(tookMs >= 2900 && tookMs < 10_000, "answered after the ack wait, took " + tookMs + " ms");
       assertEquals(2, s.store().sale(product).orElseThrow().left(), "slots back");
       assertEquals(0, redis.getMap("seckill:users:{" + product + "}").size(), "mark back");

@@ -169,7 +169,7 @@ public final class ConsumerMain {
     OrderConsumer loop = new OrderConsumer(
         new OrderConsumer.Settings(config.topic(), config.maxInFlight(), config.pollTimeout(), config.commitInterval(),
             config.shutdownTimeout(), config.revokeTimeout()),
-        consumer, new OrderParser(config.maxRecordBytes(), config.maxQuantity()), signatures, transactions,
+        consumer, new io.seckill.proto.codec.OrderCodec(config.maxRecordBytes(), config.maxQuantity()), signatures, transactions,
         new KafkaDeadLetters(producer, config.dlqTopic(), config.maxRecordBytes()), retries, metrics,
         new ConsumerTracing(tracing));
     MetricsServer server = new MetricsServer(config.metricsHost(), config.metricsPort(), metrics);

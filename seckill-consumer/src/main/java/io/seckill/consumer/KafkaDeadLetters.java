@@ -14,7 +14,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes poison records to the DLQ topic: the original key, value and headers, plus
- * {@code dlq-reason} (a {@link PoisonReason} code), {@code dlq-detail} (text),
+ * {@code dlq-reason} (a {@link io.seckill.proto.codec.DlqReason} code), {@code dlq-detail} (text),
  * {@code dlq-source-topic}, {@code dlq-source-partition}, {@code dlq-source-offset} and
  * {@code dlq-failed-at}. A value too large even for the DLQ is cut to {@code fallbackBytes} with
  * {@code dlq-truncated: true}, so no record can block its partition.

@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.seckill.proto.codec.DlqReason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class Metrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Map<TccOutcome.Kind, CounterDataPoint> outcomes = new EnumMap<>(TccOutcome.Kind.class);
-  private final Map<PoisonReason, CounterDataPoint> deadLetters = new EnumMap<>(PoisonReason.class);
+  private final Map<DlqReason, CounterDataPoint> deadLetters = new EnumMap<>(DlqReason.class);
   private final Counter retries;
   private final Map<Retries.Kind, CounterDataPoint> retryPoints = new ConcurrentHashMap<>();
   private final Counter commits;
@@ -64,7 +65,7 @@ public final class Metrics {
     }
     Counter letters = Counter.builder().name("seckill_consumer_dead_letters_total")
         .help("Records sent to the DLQ, by reason.").labelNames("reason").register(registry);
-    for (PoisonReason r : PoisonReason.values()) {
+    for (DlqReason r : DlqReason.values()) {
       deadLetters.put(r, letters.labelValues(r.name()));
     }
     retries = Counter.builder().name("seckill_consumer_retries_total")
@@ -119,7 +120,7 @@ public final class Metrics {
   }
 
   /** A record went to the DLQ for {@code reason}. */
-  public void deadLetter(PoisonReason reason) {
+  public void deadLetter(DlqReason reason) {
     deadLetters.get(reason).inc();
   }
 

@@ -4,6 +4,8 @@ import io.seckill.dtm.tcc.TccOutcome;
 import io.seckill.dtm.tcc.TccFailure;
 import io.seckill.dtm.tcc.Retries;
 import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.Decoded;
+import io.seckill.proto.codec.OrderCodec;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -61,7 +63,7 @@ public final class OrderConsumer implements Runnable {
 
   private final Settings settings;
   private final Consumer<byte[], byte[]> consumer;
-  private final OrderParser parser;
+  private final OrderCodec codec;
   private final SignatureCheck signatures;
   private final OrderTransactions transactions;
   private final DeadLetters deadLetters;
@@ -87,20 +89,20 @@ public final class OrderConsumer implements Runnable {
   private volatile Throwable fatal;
 
   /** A loop over {@code consumer}, which must be configured with enable.auto.commit=false. */
-  public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
+  public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderCodec codec,
       SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retries retries,
       Metrics metrics) {
-    this(settings, consumer, parser, signatures, transactions, deadLetters, retries, metrics, ConsumerTracing.off());
+    this(settings, consumer, codec, signatures, transactions, deadLetters, retries, metrics, ConsumerTracing.off());
   }
 
   /** As above; {@code tracing} makes a span per order, in the trace its record's headers carry. */
-  public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderParser parser,
+  public OrderConsumer(Settings settings, Consumer<byte[], byte[]> consumer, OrderCodec codec,
       SignatureCheck signatures, OrderTransactions transactions, DeadLetters deadLetters, Retries retries,
       Metrics metrics, ConsumerTracing tracing) {
     this.tracing = tracing;
     this.settings = settings;
     this.consumer = consumer;
-    this.parser = parser;
+    this.codec = codec;
     this.signatures = signatures;
     this.transactions = transactions;
     this.deadLetters = deadLetters;
@@ -291,11 +293,11 @@ public final class OrderConsumer implements Runnable {
     inFlightByPartition.merge(tp, 1, Integer::sum);
     OrderMessage order;
     try {
-      OrderParser.Parsed parsed = parser.parseRecord(r.key(), r.value());
+      Decoded.Valid parsed = codec.decode(r.key(), r.value()).orElseThrow(Poison.Rejected::new);
       // After parsing: a record that is no order at all is reported for that, the more useful reason.
-      signatures.verify(r.headers(), parsed.signed());
+      signatures.verify(r.headers(), parsed);
       order = parsed.order();
-    } catch (Poison.Exception e) {
+    } catch (Poison.Rejected e) {
       Poison p = e.poison;
       log.warn("poison at {}-{}@{}: {} {}", r.topic(), r.partition(), r.offset(), p.reason(), p.detail());
       retries.untilDone(Retries.Kind.DEAD_LETTER, "dead-letter " + tp + "@" + r.offset(), () -> deadLetters.send(r, p))

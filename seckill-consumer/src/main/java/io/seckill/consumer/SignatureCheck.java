@@ -2,6 +2,9 @@ package io.seckill.consumer;
 
 import io.seckill.auth.OrderSigning;
 import io.seckill.auth.SecretFiles;
+import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.Decoded;
+import io.seckill.proto.codec.DlqReason;
 import io.seckill.runtime.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a parsed record was signed by a producer holding a key of the keyring: the
+ * Decides whether a decoded record was signed by a producer holding a key of the keyring: the
  * HMAC in its headers ({@link OrderSigning#KEY_ID_HEADER}, {@link OrderSigning#SIGNATURE_HEADER})
  * must match the order's content, so nobody who can merely write to the topic can make an order,
  * and nobody can change one (its amount, its buyer) on the way. A refusal is poison
- * {@link PoisonReason#BAD_SIGNATURE}.
+ * {@link DlqReason#BAD_SIGNATURE}.
  *
  * <p>With {@code consumer.require-signature=false} an unsigned record is accepted (producers that
  * do not sign yet), but a signed one is still checked: a present signature is never ignored. When
@@ -76,7 +79,22 @@ public final class SignatureCheck {
     return required;
   }
 
-  /** Throws {@link Poison.Exception} (BAD_SIGNATURE) unless {@code headers} sign {@code content}. */
+  /** Throws {@link Poison.Rejected} (BAD_SIGNATURE) unless {@code headers} sign the decoded {@code order}. */
+  void verify(Headers headers, Decoded.Valid order) {
+    verify(headers, content(order));
+  }
+
+  /**
+   * What the signature of a decoded record covers: its fields, with requestedAt as the producer
+   * wrote it ("" when absent), not as the order carries it normalised.
+   */
+  static OrderSigning.Content content(Decoded.Valid decoded) {
+    OrderMessage o = decoded.order();
+    return new OrderSigning.Content(o.getOrderId(), o.getUserId(), o.getProductId(), o.getQuantity(),
+        o.getCouponId(), o.getAmountCents(), decoded.requestedAtAsWritten());
+  }
+
+  /** Throws {@link Poison.Rejected} (BAD_SIGNATURE) unless {@code headers} sign {@code content}. */
   void verify(Headers headers, OrderSigning.Content content) {
     String keyId = text(headers, OrderSigning.KEY_ID_HEADER);
     String signature = text(headers, OrderSigning.SIGNATURE_HEADER);
@@ -90,7 +108,7 @@ public final class SignatureCheck {
     }
     String refusal = refusal(check, required, keyId);
     if (refusal != null) {
-      throw new Poison.Exception(PoisonReason.BAD_SIGNATURE, refusal);
+      throw new Poison.Rejected(DlqReason.BAD_SIGNATURE, refusal);
     }
   }
 

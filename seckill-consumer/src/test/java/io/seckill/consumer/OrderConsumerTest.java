@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.auth.OrderSigning;
 import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.OrderCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -61,7 +62,7 @@ class OrderConsumerTest {
     };
     Retries retries = new Retries(timer, Backoff.doubling(1, 5), () -> false, (s, t) -> { });
     loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, maxInFlight, Duration.ofMillis(5), Duration.ofMillis(1),
-        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(1024, 10), signatures, tx, dlq, retries, metrics);
+        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderCodec(1024, 10), signatures, tx, dlq, retries, metrics);
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(p0, p1));
       kafka.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));

@@ -55,6 +55,8 @@ import io.seckill.dtm.client.TransOptions;
 import io.seckill.dtm.proto.DtmBranchRequest;
 import io.seckill.dtm.proto.DtmGrpc;
 import io.seckill.dtm.proto.DtmRequest;
+import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.OrderCodec;
 import io.seckill.proto.product.StockRequest;
 import io.seckill.runtime.BranchServer;
 import io.seckill.runtime.ServiceConfig;
@@ -268,16 +270,17 @@ class OrderTraceTest {
     return Tracing.using(OpenTelemetrySdk.builder().setTracerProvider(provider).build());
   }
 
-  private static io.seckill.api.OrderMessage order(String orderId, long couponId) {
-    return new io.seckill.api.OrderMessage(orderId, 42, 7, 1, couponId, 990, "2026-01-01T00:00:00Z");
+  private static OrderMessage order(String orderId, long couponId) {
+    return OrderMessage.newBuilder().setOrderId(orderId).setUserId(42).setProductId(7).setQuantity(1)
+        .setCouponId(couponId).setAmountCents(990).setRequestedAt("2026-01-01T00:00:00Z").build();
   }
 
   /** The API side: the admission span, and inside it the real publisher onto a MockProducer. */
-  private ProducerRecord<byte[], byte[]> publish(Tracing api, io.seckill.api.OrderMessage order) throws Exception {
+  private ProducerRecord<byte[], byte[]> publish(Tracing api, OrderMessage order) throws Exception {
     MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     KafkaOrderPublisher publisher = new KafkaOrderPublisher(producer, TOPIC, RING, api);
     AdmissionTracing admission = new AdmissionTracing(api);
-    Context ctx = admission.start(order.userId(), order.productId(), order.quantity());
+    Context ctx = admission.start(order.getUserId(), order.getProductId(), order.getQuantity());
     try (Scope s = ctx.makeCurrent()) {
       publisher.publish(order).get(5, TimeUnit.SECONDS);
     }
@@ -327,7 +330,7 @@ class OrderTraceTest {
       throw new AssertionError("dead letter: " + poison.reason() + " " + poison.detail());
     };
     loop = new OrderConsumer(new OrderConsumer.Settings(TOPIC, 16, Duration.ofMillis(5), Duration.ofMillis(1),
-        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderParser(8192, 10), new SignatureCheck(RING, true),
+        Duration.ofSeconds(2), Duration.ofSeconds(2)), kafka, new OrderCodec(8192, 10), new SignatureCheck(RING, true),
         recording, dlq, retries, new Metrics(100), new ConsumerTracing(consumer));
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     kafka.schedulePollTask(() -> {

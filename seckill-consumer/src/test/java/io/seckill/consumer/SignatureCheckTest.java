@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.auth.OrderSigning;
+import io.seckill.proto.codec.Decoded;
+import io.seckill.proto.codec.DlqReason;
+import io.seckill.proto.codec.OrderCodec;
 import io.seckill.runtime.ConfigException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +28,15 @@ class SignatureCheckTest {
   private static final String KEYRING = "k1 " + "A".repeat(43) + "\nk0 " + "B".repeat(43) + "\n";
   private static final OrderSigning RING = OrderSigning.parse(KEYRING, "test keyring");
   private static final OrderSigning OTHER_RING = OrderSigning.parse("k9 " + "C".repeat(43), "other keyring");
-  private final OrderParser parser = new OrderParser(1024, 10);
+  private final OrderCodec codec = new OrderCodec(1024, 10);
 
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private OrderParser.Parsed parsed(String json) {
-    return parser.parseRecord(null, b(json));
+  /** What a signature of the record {@code json} must cover, as the consumer reads it. */
+  private OrderSigning.Content signedContent(String json) {
+    return SignatureCheck.content(codec.decode(null, b(json)).orElseThrow(i -> new AssertionError(i.toString())));
   }
 
   private static Headers signed(OrderSigning ring, OrderSigning.Content content) {
@@ -55,8 +59,19 @@ class SignatureCheckTest {
     try {
       check.verify(headers, content);
       return null;
-    } catch (Poison.Exception e) {
-      assertEquals(PoisonReason.BAD_SIGNATURE, e.poison.reason());
+    } catch (Poison.Rejected e) {
+      assertEquals(DlqReason.BAD_SIGNATURE, e.poison.reason());
+      return e.poison.detail();
+    }
+  }
+
+  /** The same through the consumer's call, with the record as the codec decoded it. */
+  private static String refusal(SignatureCheck check, Headers headers, Decoded.Valid decoded) {
+    try {
+      check.verify(headers, decoded);
+      return null;
+    } catch (Poison.Rejected e) {
+      assertEquals(DlqReason.BAD_SIGNATURE, e.poison.reason());
       return e.poison.detail();
     }
   }
@@ -77,9 +92,11 @@ class SignatureCheckTest {
     String json = "{\"orderId\":\"o-1\",\"userId\":7,\"productId\":3,\"quantity\":2,\"couponId\":5,"
         + "\"amountCents\":1800,\"requestedAt\":\"2026-11-22T10:00:00.000Z\"}";
     OrderSigning.Content asWritten = new OrderSigning.Content("o-1", 7, 3, 2, 5, 1800, "2026-11-22T10:00:00.000Z");
-    OrderSigning.Content signed = parsed(json).signed();
+    OrderSigning.Content signed = signedContent(json);
     assertEquals(asWritten, signed, "requestedAt as written, not normalised");
-    assertEquals("2026-11-22T10:00:00Z", parsed(json).order().getRequestedAt());
+    Decoded.Valid decoded = (Decoded.Valid) codec.decode(null, b(json));
+    assertEquals("2026-11-22T10:00:00Z", decoded.order().getRequestedAt());
+    assertNull(refusal(new SignatureCheck(RING, true), signed(RING, asWritten), decoded));
     SignatureCheck check = new SignatureCheck(RING, true);
     assertNull(refusal(check, signed(RING, asWritten), signed));
     // Every key of the ring verifies, not only the one that signs now (rotation).
@@ -89,20 +106,19 @@ class SignatureCheckTest {
 
   @Test
   void absentOptionalFieldsAreSignedAsTheirDefaults() {
-    OrderSigning.Content c = parsed("{\"orderId\":\"a\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":0}")
-        .signed();
+    OrderSigning.Content c = signedContent("{\"orderId\":\"a\",\"userId\":1,\"productId\":1,\"quantity\":1,\"amountCents\":0}");
     assertEquals(new OrderSigning.Content("a", 1, 1, 1, 0, 0, ""), c);
   }
 
   @Test
   void unsignedUnknownKeyAndChangedContentAreRefusedSayingWhich() {
     String json = "{\"orderId\":\"o-2\",\"userId\":7,\"productId\":3,\"quantity\":1,\"amountCents\":1000}";
-    OrderSigning.Content content = parsed(json).signed();
+    OrderSigning.Content content = signedContent(json);
     SignatureCheck check = new SignatureCheck(RING, true);
     assertTrue(refusal(check, new RecordHeaders(), content).startsWith("unsigned"));
     assertTrue(refusal(check, headers("k1", null), content).startsWith("unsigned"), "a key id alone is no signature");
     assertTrue(refusal(check, signed(OTHER_RING, content), content).startsWith("unknown key: key id 'k9'"));
-    OrderSigning.Content cheaper = parsed(json.replace("1000", "1")).signed();
+    OrderSigning.Content cheaper = signedContent(json.replace("1000", "1"));
     assertTrue(refusal(check, signed(RING, content), cheaper).startsWith("mismatch"), "amount changed after signing");
     assertTrue(refusal(check, headers("k1", "not base64url!"), content).startsWith("mismatch"));
   }
@@ -110,8 +126,8 @@ class SignatureCheckTest {
   @Test
   void notRequiredAcceptsUnsignedButStillChecksAPresentSignature() {
     String json = "{\"orderId\":\"o-3\",\"userId\":7,\"productId\":3,\"quantity\":1,\"amountCents\":1000}";
-    OrderSigning.Content content = parsed(json).signed();
-    OrderSigning.Content changed = parsed(json.replace("\"userId\":7", "\"userId\":8")).signed();
+    OrderSigning.Content content = signedContent(json);
+    OrderSigning.Content changed = signedContent(json.replace("\"userId\":7", "\"userId\":8"));
     SignatureCheck lax = new SignatureCheck(RING, false);
     assertNull(refusal(lax, new RecordHeaders(), content));
     assertNull(refusal(lax, signed(RING, content), content));

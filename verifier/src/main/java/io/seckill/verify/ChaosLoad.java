@@ -2,6 +2,8 @@ package io.seckill.verify;
 
 import io.seckill.auth.OrderSigning;
 import io.seckill.auth.StackSecrets;
+import io.seckill.proto.OrderMessage;
+import io.seckill.proto.codec.OrderCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -166,10 +168,9 @@ public final class ChaosLoad implements AutoCloseable {
     long amount = price(product) * quantity - (coupon != 0 ? DISCOUNT : 0);
     String id = runTag + "-" + (++kafkaOrders);
     String requestedAt = Instant.now().toString();
-    String json = "{\"orderId\":\"" + id + "\",\"userId\":" + (userBase + u) + ",\"productId\":" + product
-        + ",\"quantity\":" + quantity + ",\"couponId\":" + coupon + ",\"amountCents\":" + amount
-        + ",\"requestedAt\":\"" + requestedAt + "\"}";
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id, json.getBytes(StandardCharsets.UTF_8));
+    OrderMessage order = OrderMessage.newBuilder().setOrderId(id).setUserId(userBase + u).setProductId(product)
+        .setQuantity(quantity).setCouponId(coupon).setAmountCents(amount).setRequestedAt(requestedAt).build();
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id, OrderCodec.encode(order));
     OrderSigning.Signature sig = signing.sign(new OrderSigning.Content(id, userBase + u, product, quantity, coupon,
         amount, requestedAt));
     record.headers().add(OrderSigning.KEY_ID_HEADER, sig.keyId().getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.seckill.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seckill.proto.product.ProductServiceGrpc;
 import io.seckill.proto.product.StockRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -148,7 +149,7 @@ public final class DtmReader implements AutoCloseable {
   public OptionalLong productOf(String gid) throws IOException, InterruptedException {
     JsonNode r = get("/api/dtmsvr/query?gid=" + enc(gid));
     for (JsonNode b : r.path("branches")) {
-      if (b.path("url").asText().contains("ProductService") && b.hasNonNull("bin_data")) {
+      if (b.path("url").asText().contains("/" + ProductServiceGrpc.SERVICE_NAME + "/") && b.hasNonNull("bin_data")) {
         byte[] payload = Base64.getDecoder().decode(b.path("bin_data").asText());
         return OptionalLong.of(StockRequest.parseFrom(payload).getProductId());
       }
