@@ -16,11 +16,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "seckill load", abbreviateSynopsis = true, sortOptions = false,
     description = "Sends a flash sale's orders straight to Kafka or through seckill-api and tracks each to its final"
         + " state.",
-    footer = {"Env: SECKILL_KAFKA_BOOTSTRAP (127.0.0.1:$SECKILL_KAFKA_PORT), SECKILL_API_URL",
-        "  (http://127.0.0.1:$SECKILL_API_PORT), SECKILL_ADMIN_URL (http://127.0.0.1:$SECKILL_ADMIN_PORT, 8081),",
-        "  SECKILL_DB_HOST/PORT/USER/PASSWORD; the stack's secrets (kafka mode signs orders, api mode mints",
-        "  buyer tokens, --open-sale uses the operator token): SECKILL_ORDER_SIGNING_KEYS_FILE,",
-        "  SECKILL_BUYER_TOKEN_SECRET_FILE, SECKILL_ADMIN_TOKEN_FILE (default .stack/secrets/)"})
+    footer = {"Env: SECKILL_KAFKA_BOOTSTRAP (127.0.0.1:$SECKILL_KAFKA_PORT),",
+        "  SECKILL_API_URL (http://127.0.0.1:$SECKILL_API_PORT),",
+        "  SECKILL_ADMIN_URL (http://127.0.0.1:$SECKILL_ADMIN_PORT, 8081),",
+        "  SECKILL_DB_HOST/PORT/USER/PASSWORD; the stack's secrets (kafka mode signs",
+        "  orders, api mode mints buyer tokens, --open-sale uses the operator token):",
+        "  SECKILL_ORDER_SIGNING_KEYS_FILE, SECKILL_BUYER_TOKEN_SECRET_FILE,",
+        "  SECKILL_ADMIN_TOKEN_FILE (default .stack/secrets/)"})
 public final class LoadMain implements Callable<Integer> {
   /** JSON writer shared by the load and bench reports. */
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
