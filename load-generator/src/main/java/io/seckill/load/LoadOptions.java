@@ -1,13 +1,14 @@
 package io.seckill.load;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
- * The options of one load run, parsed from the command line. Every option has a default, so
- * {@code parse()} of no arguments is a valid small run; {@link #validate()} names the first bad value.
+ * The options of one load run, parsed from the command line ({@link Flags}, read by picocli). Every
+ * option has a default, so {@code parse()} of no arguments is a valid small run; {@link #validate()}
+ * names the first bad value.
  *
  * @param mode kafka (straight to the topic) or api (through seckill-api)
  * @param count valid orders to send (bad messages come on top, see badFraction)
@@ -50,71 +51,18 @@ public record LoadOptions(Mode mode, int count, double rate, int products, long 
     }
   }
 
-  /** The option summary printed by --help. */
-  public static final String USAGE = String.join("\n",
-      "usage: ./seckill load [options]",
-      "  --mode kafka|api          kafka: straight to topic seckill.orders (default); api: through seckill-api",
-      "  --count N                 valid orders to send (default 1000)",
-      "  --rate N|max              orders per second (default max)",
-      "  --products N              products the orders spread over (default 100)",
-      "  --stock-per-product N     initial stock of each product set up by the run (default 1000)",
-      "  --users N                 distinct buyers (default 1000000)",
-      "  --coupon-share F          fraction of orders with a coupon, 0..1 (default 0)",
-      "  --hot-skew F              fraction of orders on the first product, 0..1 (default 0)",
-      "  --bad-fraction F          malformed messages per valid one, kafka mode, 0..1 (default 0)",
-      "  --product-base N          first product id (default: kafka fresh ids; api 1)",
-      "  --seed N                  generator seed (default: from the clock)",
-      "  --json FILE               also write the summary as JSON",
-      "  --concurrency N           api mode: requests in flight at most (default 64)",
-      "  --wait-seconds N          stop waiting when no order became final for N s (default 180)",
-      "  --no-setup                kafka mode: do not insert products/coupons (they must exist)",
-      "  --reset-sale              api mode: reset stock, coupons and orders of the products first",
-      "  --open-sale               api mode: open the products' sale (admin listener) first",
-      "  --coupon-base N           first coupon id (default: kafka fresh ids; api 1)",
-      "  --coupon-users N          api mode: users 1..N own coupon base+u-1 (default 200)",
-      "  --user-base N             offset added to user ids (default 0)",
-      "  --oversize-bytes N        size of oversized bad messages (default 262144)",
-      "  --run-id ID               order id prefix (default: minted, e.g. L5k2x9)",
-      "  --quiet                   no live progress line",
-      "Env: SECKILL_KAFKA_BOOTSTRAP (127.0.0.1:$SECKILL_KAFKA_PORT), SECKILL_API_URL",
-      "  (http://127.0.0.1:$SECKILL_API_PORT), SECKILL_ADMIN_URL (http://127.0.0.1:$SECKILL_ADMIN_PORT, 8081),",
-      "  SECKILL_DB_HOST/PORT/USER/PASSWORD; the stack's secrets (kafka mode signs orders, api mode mints",
-      "  buyer tokens, --open-sale uses the operator token): SECKILL_ORDER_SIGNING_KEYS_FILE,",
-      "  SECKILL_BUYER_TOKEN_SECRET_FILE, SECKILL_ADMIN_TOKEN_FILE (default .stack/secrets/)");
-
-  /** Parses {@code args}; throws {@link UsageException} naming the bad option. */
+  /**
+   * Parses {@code args} (the flags of {@code ./seckill load}, see {@link Flags}); throws {@link
+   * UsageException} naming the bad option.
+   */
   public static LoadOptions parse(String... args) {
-    Builder b = new Builder();
-    List<String> rest = new ArrayList<>(List.of(args));
-    while (!rest.isEmpty()) {
-      String opt = rest.remove(0);
-      String inline = null;
-      int eq = opt.indexOf('=');
-      if (opt.startsWith("--") && eq > 0) {
-        inline = opt.substring(eq + 1);
-        opt = opt.substring(0, eq);
-      }
-      switch (opt) {
-        case "--no-setup" -> b.setup = false;
-        case "--reset-sale" -> b.resetSale = true;
-        case "--open-sale" -> b.openSale = true;
-        case "--quiet" -> b.quiet = true;
-        default -> {
-          String value = inline != null ? inline : next(rest, opt);
-          b.set(opt, value);
-        }
-      }
+    Flags flags = new Flags();
+    try {
+      Cli.commandLine(flags).parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new UsageException(e.getMessage());
     }
-    LoadOptions o = b.build();
-    o.validate();
-    return o;
-  }
-
-  private static String next(List<String> rest, String opt) {
-    if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-      throw new UsageException(opt + " needs a value");
-    }
-    return rest.remove(0);
+    return flags.toOptions();
   }
 
   /** Fails with a {@link UsageException} naming the first option out of range. */
@@ -158,92 +106,144 @@ public record LoadOptions(Mode mode, int count, double rate, int products, long 
         newCouponBase, couponUsers, userBase, oversizeBytes, runId, quiet);
   }
 
-  /** Mutable collector used only while parsing. */
-  static final class Builder {
-    Mode mode = Mode.KAFKA;
-    int count = 1000;
-    double rate = 0;
-    int products = 100;
-    long stockPerProduct = 1000;
-    long users = 1_000_000;
-    double couponShare = 0;
-    double hotSkew = 0;
-    double badFraction = 0;
+  /**
+   * The command-line flags of a load run, read by picocli; {@link LoadMain} mixes them into its
+   * command and {@link #toOptions()} turns them into the immutable options.
+   */
+  public static final class Flags {
+    @Option(names = "--mode", defaultValue = "kafka", converter = ModeConverter.class, paramLabel = "kafka|api",
+        description = "kafka: straight to topic seckill.orders; api: through seckill-api (default: ${DEFAULT-VALUE})")
+    Mode mode;
+
+    @Option(names = "--count", defaultValue = "1000", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "valid orders to send (default: ${DEFAULT-VALUE})")
+    long count;
+
+    @Option(names = "--rate", defaultValue = "max", converter = RateConverter.class, paramLabel = "N|max",
+        description = "orders per second, or max: as fast as possible (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--products", defaultValue = "100", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "products the orders spread over (default: ${DEFAULT-VALUE})")
+    long products;
+
+    @Option(names = "--stock-per-product", defaultValue = "1000", converter = Cli.WholeNumber.class,
+        paramLabel = "N", description = "initial stock of each product set up by the run (default: ${DEFAULT-VALUE})")
+    long stockPerProduct;
+
+    @Option(names = "--users", defaultValue = "1000000", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "distinct buyers (default: ${DEFAULT-VALUE})")
+    long users;
+
+    @Option(names = "--coupon-share", defaultValue = "0", converter = Cli.FiniteNumber.class, paramLabel = "F",
+        description = "fraction of orders with a coupon, 0..1 (default: ${DEFAULT-VALUE})")
+    double couponShare;
+
+    @Option(names = "--hot-skew", defaultValue = "0", converter = Cli.FiniteNumber.class, paramLabel = "F",
+        description = "fraction of orders on the first product, 0..1 (default: ${DEFAULT-VALUE})")
+    double hotSkew;
+
+    @Option(names = "--bad-fraction", defaultValue = "0", converter = Cli.FiniteNumber.class, paramLabel = "F",
+        description = "malformed messages per valid one, kafka mode, 0..1 (default: ${DEFAULT-VALUE})")
+    double badFraction;
+
+    @Option(names = "--product-base", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "first product id (default: kafka fresh ids; api 1)")
     Long productBase;
-    long seed = System.nanoTime();
+
+    @Option(names = "--seed", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "generator seed (default: from the clock)")
+    Long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON")
     Path json;
-    int concurrency = 64;
-    int waitSeconds = 180;
-    boolean setup = true;
+
+    @Option(names = "--concurrency", defaultValue = "64", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "api mode: requests in flight at most, 1..10000 (default: ${DEFAULT-VALUE})")
+    long concurrency;
+
+    @Option(names = "--wait-seconds", defaultValue = "180", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "stop waiting when no order became final for N s (default: ${DEFAULT-VALUE})")
+    long waitSeconds;
+
+    @Option(names = "--no-setup", description = "kafka mode: do not insert products/coupons (they must exist)")
+    boolean noSetup;
+
+    @Option(names = "--reset-sale", description = "api mode: reset stock, coupons and orders of the products first")
     boolean resetSale;
+
+    @Option(names = "--open-sale", description = "api mode: open the products' sale (admin listener) first")
     boolean openSale;
+
+    @Option(names = "--coupon-base", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "first coupon id (default: kafka fresh ids; api 1)")
     Long couponBase;
-    long couponUsers = 200;
+
+    @Option(names = "--coupon-users", defaultValue = "200", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "api mode: users 1..N own coupon base+u-1 (default: ${DEFAULT-VALUE})")
+    long couponUsers;
+
+    @Option(names = "--user-base", defaultValue = "0", converter = Cli.WholeNumber.class, paramLabel = "N",
+        description = "offset added to user ids (default: ${DEFAULT-VALUE})")
     long userBase;
-    int oversizeBytes = 262_144;
+
+    @Option(names = "--oversize-bytes", defaultValue = "262144", converter = Cli.WholeNumber.class,
+        paramLabel = "N", description = "size of oversized bad messages, 1024..900000 (default: ${DEFAULT-VALUE})")
+    long oversizeBytes;
+
+    @Option(names = "--run-id", paramLabel = "ID",
+        description = "order id prefix, 1-20 letters or digits (default: minted, e.g. L5k2x9)")
     String runId;
+
+    @Option(names = "--quiet", description = "no live progress line")
     boolean quiet;
 
-    void set(String opt, String value) {
-      switch (opt) {
-        case "--mode" -> mode = switch (value.toLowerCase(Locale.ROOT)) {
-          case "kafka" -> Mode.KAFKA;
-          case "api" -> Mode.API;
-          default -> throw new UsageException("--mode must be kafka or api, not '" + value + "'");
-        };
-        case "--count" -> count = (int) longValue(opt, value, Integer.MAX_VALUE);
-        case "--rate" -> rate = "max".equalsIgnoreCase(value) ? 0 : doubleValue(opt, value);
-        case "--products" -> products = (int) longValue(opt, value, 1_000_000);
-        case "--stock-per-product" -> stockPerProduct = longValue(opt, value, Long.MAX_VALUE / 4);
-        case "--users" -> users = longValue(opt, value, Long.MAX_VALUE / 4);
-        case "--coupon-share" -> couponShare = doubleValue(opt, value);
-        case "--hot-skew" -> hotSkew = doubleValue(opt, value);
-        case "--bad-fraction" -> badFraction = doubleValue(opt, value);
-        case "--product-base" -> productBase = longValue(opt, value, Long.MAX_VALUE / 4);
-        case "--seed" -> seed = longValue(opt, value, Long.MAX_VALUE);
-        case "--json" -> json = Path.of(value);
-        case "--concurrency" -> concurrency = (int) longValue(opt, value, Integer.MAX_VALUE);
-        case "--wait-seconds" -> waitSeconds = (int) longValue(opt, value, 86_400);
-        case "--coupon-base" -> couponBase = longValue(opt, value, Long.MAX_VALUE / 4);
-        case "--coupon-users" -> couponUsers = longValue(opt, value, Long.MAX_VALUE / 4);
-        case "--user-base" -> userBase = longValue(opt, value, Long.MAX_VALUE / 4);
-        case "--oversize-bytes" -> oversizeBytes = (int) longValue(opt, value, Integer.MAX_VALUE);
-        case "--run-id" -> runId = value;
-        default -> throw new UsageException("unknown option '" + opt + "' (see --help)");
-      }
-    }
-
-    LoadOptions build() {
+    /** The options these flags give, validated: a {@link UsageException} names the first bad one. */
+    public LoadOptions toOptions() {
       // In api mode the ids are the seed's (sql/seed.sql); in kafka mode 0 means "pick fresh ones".
       long pb = productBase != null ? productBase : (mode == Mode.API ? 1 : 0);
       long cb = couponBase != null ? couponBase : (mode == Mode.API ? 1 : 0);
-      return new LoadOptions(mode, count, rate, products, stockPerProduct, users, couponShare, hotSkew, badFraction,
-          pb, seed, json, concurrency, waitSeconds, setup, resetSale, openSale, cb, couponUsers, userBase,
-          oversizeBytes, runId, quiet);
+      LoadOptions o = new LoadOptions(mode,
+          (int) within("--count", count, Integer.MAX_VALUE), rate,
+          (int) within("--products", products, 1_000_000),
+          within("--stock-per-product", stockPerProduct, Long.MAX_VALUE / 4),
+          within("--users", users, Long.MAX_VALUE / 4), couponShare, hotSkew, badFraction,
+          within("--product-base", pb, Long.MAX_VALUE / 4),
+          seed != null ? within("--seed", seed, Long.MAX_VALUE) : System.nanoTime(), json,
+          (int) within("--concurrency", concurrency, Integer.MAX_VALUE),
+          (int) within("--wait-seconds", waitSeconds, 86_400), !noSetup, resetSale, openSale,
+          within("--coupon-base", cb, Long.MAX_VALUE / 4), within("--coupon-users", couponUsers, Long.MAX_VALUE / 4),
+          within("--user-base", userBase, Long.MAX_VALUE / 4),
+          (int) within("--oversize-bytes", oversizeBytes, Integer.MAX_VALUE), runId, quiet);
+      o.validate();
+      return o;
     }
 
-    private static long longValue(String opt, String value, long max) {
-      try {
-        long v = Long.parseLong(value.replace("_", ""));
-        if (v < 0 || v > max) {
-          throw new UsageException(opt + " must be within 0.." + max + ", not " + value);
-        }
-        return v;
-      } catch (NumberFormatException e) {
-        throw new UsageException(opt + " needs a whole number, not '" + value + "'");
+    private static long within(String option, long value, long max) {
+      if (value < 0 || value > max) {
+        throw new UsageException(option + " must be within 0.." + max + ", not " + value);
       }
+      return value;
     }
+  }
 
-    private static double doubleValue(String opt, String value) {
-      try {
-        double v = Double.parseDouble(value);
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-          throw new NumberFormatException(value);
-        }
-        return v;
-      } catch (NumberFormatException e) {
-        throw new UsageException(opt + " needs a number, not '" + value + "'");
-      }
+  /** {@code kafka} or {@code api}, in any case. */
+  static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
+    @Override
+    public Mode convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "kafka" -> Mode.KAFKA;
+        case "api" -> Mode.API;
+        default -> throw new CommandLine.TypeConversionException("must be kafka or api, not '" + value + "'");
+      };
+    }
+  }
+
+  /** Orders per second, or {@code max} (0: as fast as possible). */
+  static final class RateConverter implements CommandLine.ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      return "max".equalsIgnoreCase(value) ? 0 : new Cli.FiniteNumber().convert(value);
     }
   }
 }

@@ -2,67 +2,137 @@ package io.seckill.verify;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ./seckill chaos}: options, the run, a summary; exit 0 iff no round had a violation. */
-final class ChaosMain {
-  private ChaosMain() {
+@Command(name = "chaos", sortOptions = false, abbreviateSynopsis = true,
+    description = {"Seeded load and faults (kills and restarts, slow branches, duplicate deliveries, poison bursts,"
+        + " a MariaDB restart), then settle and verify.",
+        "After the TCC, each round pulls its orders' payment deadline to a few seconds ahead; some buyers pay"
+            + " around it (signed callbacks through the API), the rest expire; then everything is verified again"
+            + " (--pay-share, --lifecycle-faults, --lifecycle-fault-list)."},
+    footer = "exit 0: no round had a violation; 1: a violation; 2: could not run")
+final class ChaosMain implements Callable<Integer> {
+  @Option(names = "--rounds", defaultValue = "1", paramLabel = "N", converter = Cli.Count.class,
+      description = "rounds, each on fresh products (default: ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--orders", defaultValue = "1000", paramLabel = "N", converter = Cli.Count.class,
+      description = "valid orders per round, sent to Kafka (default: ${DEFAULT-VALUE})")
+  int orders;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", converter = Cli.WholeNumber.class,
+      description = "seeds the orders and the fault schedule: same seed, same run (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--faults", defaultValue = "0", paramLabel = "K", converter = Cli.Count.class,
+      description = "faults per round, drawn without repeats from every type (default: ${DEFAULT-VALUE} = all types:"
+          + " kill each service and dtm, slow each branch, duplicates, poison, restart mariadb)")
+  int faults;
+
+  @Option(names = "--fault-list", paramLabel = "L",
+      description = "exact faults instead, e.g. kill:product-rpc,slow:pay-rpc,duplicate,poison,restart:mariadb")
+  String faultList;
+
+  @Option(names = "--rate", defaultValue = "100", paramLabel = "R",
+      description = "orders per second, > 0 (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(names = "--products", defaultValue = "10", paramLabel = "K", converter = Cli.Count.class,
+      description = "products per round (default: ${DEFAULT-VALUE})")
+  int products;
+
+  @Option(names = "--stock", paramLabel = "S", converter = Cli.WholeNumber.class,
+      description = "units of each product (default: 60%% of demand)")
+  Long stock;
+
+  @Option(names = "--users", paramLabel = "U", converter = Cli.Count.class,
+      description = "distinct buyers (default: 70%% of orders)")
+  Integer users;
+
+  @Option(names = "--settle", defaultValue = "180", paramLabel = "S", converter = Cli.Count.class,
+      description = "seconds to wait for quiet before verifying (default: ${DEFAULT-VALUE})")
+  int settle;
+
+  @Option(names = "--pause-ms", defaultValue = "5000", paramLabel = "M", converter = Cli.WholeNumber.class,
+      description = "how long a slow branch is stopped (default: ${DEFAULT-VALUE}, above DTM's 3 s request timeout)")
+  long pauseMs;
+
+  @Option(names = "--duplicates", defaultValue = "50", paramLabel = "N", converter = Cli.Count.class,
+      description = "messages re-sent per duplicate fault (default: ${DEFAULT-VALUE})")
+  int duplicates;
+
+  @Option(names = "--poison", defaultValue = "20", paramLabel = "N", converter = Cli.Count.class,
+      description = "malformed messages per poison burst (default: ${DEFAULT-VALUE})")
+  int poison;
+
+  @Option(names = "--max-ids", paramLabel = "N", converter = Cli.Count.class,
+      description = "name up to N offending ids per violated invariant (default 10)")
+  Integer maxIds;
+
+  @Option(names = "--api-share", defaultValue = "0.5", paramLabel = "F", converter = Cli.Share.class,
+      description = "share of the products sold through the API's buyer port, each order a buyer's HTTP request with"
+          + " a token, 0..1 (default: ${DEFAULT-VALUE}; the rest go straight to Kafka; 0 = all Kafka)")
+  double apiShare;
+
+  @Option(names = "--pay-share", defaultValue = "0.5", paramLabel = "F", converter = Cli.Share.class,
+      description = "share of the awaiting orders that pay, 0..1 (default: ${DEFAULT-VALUE}; 0 skips this phase)")
+  double payShare;
+
+  @Option(names = "--lifecycle-faults", defaultValue = "3", paramLabel = "K", converter = Cli.Count.class,
+      description = "faults while orders pay and expire, drawn from: kill seckill-api (the expirer) and each branch,"
+          + " kill dtm, slow pay-rpc (default: ${DEFAULT-VALUE}; 0 = none)")
+  int lifecycleFaults;
+
+  @Option(names = "--lifecycle-fault-list", paramLabel = "L",
+      description = "exact faults instead, e.g. kill:pay-rpc,kill:seckill-api")
+  String lifecycleFaultList;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
+
+  @Spec
+  CommandSpec spec;
+
+  ChaosMain() {
   }
 
-  static int run(VerifierConfig config, Map<String, String> opts) throws Exception {
-    if (opts.containsKey("help")) {
-      System.out.println("""
-          usage: ./seckill chaos [--rounds N] [--orders N] [--seed S] [options]
-            --rounds N        rounds, each on fresh products (default 1)
-            --orders N        valid orders per round, sent to Kafka (default 1000)
-            --seed S          seeds the orders and the fault schedule: same seed, same run (default 42)
-            --faults K        faults per round, drawn without repeats from every type (default 0 = all types:
-                              kill each service and dtm, slow each branch, duplicates, poison, restart mariadb)
-            --fault-list L    exact faults instead, e.g. kill:product-rpc,slow:pay-rpc,duplicate,poison,restart:mariadb
-            --rate R          orders per second (default 100)
-            --products K      products per round (default 10); --stock S units each (default 60% of demand)
-            --users U         distinct buyers (default 70% of orders)
-            --settle S        seconds to wait for quiet before verifying (default 180)
-            --pause-ms M      how long a slow branch is stopped (default 5000, above DTM's 3 s request timeout)
-            --duplicates N    messages re-sent per duplicate fault (default 50); --poison N per burst (default 20)
-            --api-share F     share of the products sold through the API's buyer port, each order a buyer's HTTP
-                              request with a token (default 0.5; the rest go straight to Kafka; 0 = all Kafka)
-          after the TCC, each round pulls its orders' payment deadline to a few seconds ahead; some buyers pay
-          around it (signed callbacks through the API), the rest expire; then everything is verified again:
-            --pay-share F     share of the awaiting orders that pay, 0..1 (default 0.5; 0 skips this phase)
-            --lifecycle-faults K  faults during it, drawn from: kill seckill-api (the expirer) and each branch,
-                              kill dtm, slow pay-rpc (default 3; 0 = none)
-            --lifecycle-fault-list L  exact faults instead, e.g. kill:pay-rpc,kill:seckill-api
-          exit 0: no round had a violation; 1: a violation; 2: could not run""");
-      return 0;
-    }
-    VerifierMain.known(opts, "rounds", "orders", "seed", "faults", "fault-list", "rate", "products", "stock", "users",
-        "settle", "pause-ms", "duplicates", "poison", "max-ids", "pay-share", "lifecycle-faults", "lifecycle-fault-list",
-        "api-share");
-    int orders = Math.max(1, VerifierMain.intOpt(opts, "orders", 1000));
-    int products = Math.max(1, VerifierMain.intOpt(opts, "products", 10));
-    double rate = opts.containsKey("rate") ? Double.parseDouble(opts.get("rate")) : 100;
+  /**
+   * The run's options, checked ({@code defaultMaxIds} when --max-ids is not given): a usage error
+   * names the option.
+   */
+  ChaosRun.Options options(int defaultMaxIds) {
     if (!(rate > 0)) {
-      throw new IllegalArgumentException("--rate must be > 0");
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be > 0, not " + rate);
     }
-    double payShare = opts.containsKey("pay-share") ? Double.parseDouble(opts.get("pay-share")) : 0.5;
-    if (!(payShare >= 0 && payShare <= 1)) {
-      throw new IllegalArgumentException("--pay-share must be between 0 and 1");
+    int n = Math.max(1, orders);
+    int k = Math.max(1, products);
+    return new ChaosRun.Options(Math.max(1, rounds), n, seed, faults, faults("--fault-list", faultList), rate, k,
+        stock != null ? stock : Math.max(1, n * 6L / 10 / k), Math.max(2, users != null ? users : Math.max(2, n * 7 / 10)),
+        settle, pauseMs, duplicates, poison, maxIds != null ? maxIds : defaultMaxIds, payShare, lifecycleFaults,
+        faults("--lifecycle-fault-list", lifecycleFaultList), apiShare);
+  }
+
+  private List<Fault> faults(String option, String text) {
+    if (text == null) {
+      return null;
     }
-    double apiShare = opts.containsKey("api-share") ? Double.parseDouble(opts.get("api-share")) : 0.5;
-    if (!(apiShare >= 0 && apiShare <= 1)) {
-      throw new IllegalArgumentException("--api-share must be between 0 and 1");
+    try {
+      return parseFaults(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
     }
-    ChaosRun.Options o = new ChaosRun.Options(Math.max(1, VerifierMain.intOpt(opts, "rounds", 1)), orders,
-        VerifierMain.longOpt(opts, "seed", 42), VerifierMain.intOpt(opts, "faults", 0),
-        opts.containsKey("fault-list") ? parseFaults(opts.get("fault-list")) : null, rate, products,
-        VerifierMain.longOpt(opts, "stock", Math.max(1, orders * 6L / 10 / products)),
-        Math.max(2, VerifierMain.intOpt(opts, "users", Math.max(2, orders * 7 / 10))),
-        VerifierMain.intOpt(opts, "settle", 180), VerifierMain.longOpt(opts, "pause-ms", 5000),
-        VerifierMain.intOpt(opts, "duplicates", 50), VerifierMain.intOpt(opts, "poison", 20),
-        VerifierMain.intOpt(opts, "max-ids", config.maxIds()), payShare,
-        VerifierMain.intOpt(opts, "lifecycle-faults", 3),
-        opts.containsKey("lifecycle-fault-list") ? parseFaults(opts.get("lifecycle-fault-list")) : null, apiShare);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    VerifierConfig config = VerifierConfig.load();
+    ChaosRun.Options o = options(config.maxIds());
     List<ChaosRun.RoundReport> reports = new ChaosRun(config, new StackControl(StackControl.findRoot()), o)
         .run(System.out);
     int violated = 0;

@@ -2,6 +2,7 @@ package io.seckill.load.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.seckill.load.Cli;
 import io.seckill.load.Endpoints;
 import io.seckill.load.LoadOptions;
 import io.seckill.load.LoadRun;
@@ -18,18 +19,94 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * One benchmark scenario (the launcher's {@code ./seckill bench} calls it once per scenario, after
  * switching DTM's storage when the scenario needs it): a warm-up, at least three runs as fast as
  * possible (throughput = their median), one paced run at half that rate (latency), the process
  * figures of the whole window, and the direct-JDBC baseline, written to
- * {@code <out>/<date>-<scenario>.json}.
+ * {@code <out>/<date>-<scenario>.json}. Exit 0 when the scenario ran, 2 on a usage error.
  */
-public final class BenchMain {
+@Command(name = "bench", abbreviateSynopsis = true, sortOptions = false,
+    description = "One benchmark scenario, as ./seckill bench runs it once per scenario.")
+public final class BenchMain implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private BenchMain() {}
+  @Option(names = "--scenario", paramLabel = "NAME",
+      description = "the scenario to run (needed unless --ceiling-only): one of ${COMPLETION-CANDIDATES}",
+      completionCandidates = ScenarioNames.class)
+  String scenario;
+
+  @Option(names = "--quick", description = "smaller runs (the warm-up, each run and the ceiling)")
+  boolean quick;
+
+  @Option(names = "--out", defaultValue = "bench/results", paramLabel = "DIR",
+      description = "where <date>-<scenario>.json is written (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--run-dir", defaultValue = ".stack/run", paramLabel = "DIR",
+      description = "the launcher's pid files, whose processes are sampled (default: ${DEFAULT-VALUE})")
+  Path runDir;
+
+  @Option(names = "--sql-dir", defaultValue = "sql", paramLabel = "DIR",
+      description = "the schema files the baseline reads (default: ${DEFAULT-VALUE})")
+  Path sqlDir;
+
+  @Option(names = "--runs", defaultValue = "3", paramLabel = "N",
+      description = "as-fast-as-possible runs, at least 3: the throughput is their median (default: ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--count", paramLabel = "N",
+      description = "orders per run (default: sized from the warm-up rate, or the warm ample rate when cold)")
+  Integer count;
+
+  @Option(names = "--baseline-workers", defaultValue = "64", paramLabel = "N",
+      description = "workers of the direct-JDBC baseline (default: ${DEFAULT-VALUE})")
+  int baselineWorkers;
+
+  @Option(names = "--ceiling-cache", paramLabel = "FILE",
+      description = "DTM's ceiling measured earlier in the same invocation, read and written here")
+  Path ceilingCache;
+
+  @Option(names = "--no-ceiling", description = "do not measure DTM's ceiling")
+  boolean noCeiling;
+
+  @Option(names = "--ceiling-only", description = "measure only DTM's ceiling and print it as JSON")
+  boolean ceilingOnly;
+
+  @Option(names = "--ample-json", paramLabel = "FILE",
+      description = "ample's JSON of the same invocation (cold and lifecycle scenarios compare with it)")
+  Path ampleJson;
+
+  @Option(names = "--restart-cmd", paramLabel = "CMD",
+      description = "bash command restarting the pipeline's Java services before each cold run after the first")
+  String restartCmd;
+
+  @Option(names = "--work-dir", defaultValue = ".stack/bench", paramLabel = "DIR",
+      description = "scratch files (default: ${DEFAULT-VALUE})")
+  Path workDir;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
+
+  @Spec
+  CommandSpec spec;
+
+  BenchMain() {}
+
+  /** The names --scenario accepts, for its help. */
+  static final class ScenarioNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Scenario.ALL.stream().map(Scenario::name).iterator();
+    }
+  }
 
   /**
    * The figures of one scenario, as written to its JSON file.
@@ -75,62 +152,45 @@ public final class BenchMain {
     return out;
   }
 
-  /**
-   * Entry point: --scenario NAME [--quick] [--out DIR] [--run-dir DIR] [--sql-dir DIR] [--runs N] [--count N]
-   * [--baseline-workers N] [--ceiling-cache FILE] [--no-ceiling] [--ceiling-only] [--ample-json FILE]
-   * [--restart-cmd CMD] [--work-dir DIR].
-   */
-  public static void main(String[] args) throws Exception {
-    String name = null;
-    boolean quick = false;
-    Path out = Path.of("bench/results");
-    Path runDir = Path.of(".stack/run");
-    Path sqlDir = Path.of("sql");
-    int runs = 3;
-    Integer count = null;
-    int baselineWorkers = 64;
-    Path ceilingCache = null;
-    boolean ceiling = true;
-    boolean ceilingOnly = false;
-    Path ampleJson = null;
-    String restartCmd = null;
-    Path workDir = Path.of(".stack/bench");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--scenario" -> name = args[++i];
-        case "--quick" -> quick = true;
-        case "--out" -> out = Path.of(args[++i]);
-        case "--run-dir" -> runDir = Path.of(args[++i]);
-        case "--sql-dir" -> sqlDir = Path.of(args[++i]);
-        case "--runs" -> runs = Integer.parseInt(args[++i]);
-        case "--count" -> count = Integer.parseInt(args[++i]);
-        case "--baseline-workers" -> baselineWorkers = Integer.parseInt(args[++i]);
-        case "--ceiling-cache" -> ceilingCache = Path.of(args[++i]);
-        case "--no-ceiling" -> ceiling = false;
-        case "--ceiling-only" -> ceilingOnly = true;
-        case "--ample-json" -> ampleJson = Path.of(args[++i]);
-        case "--restart-cmd" -> restartCmd = args[++i];
-        case "--work-dir" -> workDir = Path.of(args[++i]);
-        default -> {
-          System.err.println("bench: unknown option " + args[i]);
-          System.exit(2);
-        }
-      }
-    }
+  /** Entry point: {@code --help} lists the options. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command, as {@link #main} runs it. */
+  static CommandLine commandLine() {
+    return Cli.commandLine(new BenchMain());
+  }
+
+  /** The options of this process, checked: a usage error names the option. */
+  Options options() {
     if (runs < 3) {
-      throw new IllegalArgumentException("--runs must be >= 3 (the throughput is a median)");
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--runs must be >= 3 (the throughput is a median), not " + runs);
     }
-    Options o = new Options(quick, runs, count, baselineWorkers, runDir, sqlDir, ceilingCache, ceiling, ampleJson,
+    if (count != null && count < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, not " + count);
+    }
+    if (baselineWorkers < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--baseline-workers must be >= 1, not " + baselineWorkers);
+    }
+    return new Options(quick, runs, count, baselineWorkers, runDir, sqlDir, ceilingCache, !noCeiling, ampleJson,
         restartCmd, workDir);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Options o = options();
     String store = dtmStore();
     if (ceilingOnly) {
       DtmCeiling.Result c = ceiling(store, "ceiling-only", o, System.out);
       System.out.println(JSON.writeValueAsString(c));
-      return;
+      return 0;
     }
-    String scenarioName = name;
-    Scenario s = Scenario.named(name == null ? "" : name).orElseThrow(() -> new IllegalArgumentException(
-        "--scenario must be one of " + Scenario.ALL.stream().map(Scenario::name).toList() + ", not " + scenarioName));
+    Scenario s = Scenario.named(scenario == null ? "" : scenario).orElseThrow(() -> new CommandLine.ParameterException(
+        spec.commandLine(), "--scenario must be one of " + Scenario.ALL.stream().map(Scenario::name).toList() + ", not "
+            + scenario));
     Object r = Scenario.HTTP_ADMISSION.equals(s.kind())
         ? HttpAdmission.bench(s, o, Endpoints.fromEnv(System.getenv()), System.out)
         : bench(s, o, Endpoints.fromEnv(System.getenv()), System.out);
@@ -139,6 +199,7 @@ public final class BenchMain {
     Files.createDirectories(out);
     JSON.writeValue(file.toFile(), r);
     System.out.println("[bench] wrote " + file);
+    return 0;
   }
 
   /** The DTM storage the launcher runs (SECKILL_DTM_STORE; Redis by default, as in stack/lib/00-common.sh). */

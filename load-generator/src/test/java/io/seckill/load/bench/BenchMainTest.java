@@ -1,11 +1,17 @@
 package io.seckill.load.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class BenchMainTest {
 
@@ -62,4 +68,83 @@ class BenchMainTest {
     assertTrue(Scenario.ALL.indexOf(ample) < Scenario.ALL.indexOf(life), "ample runs first: its median is the reference");
   }
 
+  private static BenchMain parsed(String... args) {
+    BenchMain b = new BenchMain();
+    io.seckill.load.Cli.commandLine(b).parseArgs(args);
+    return b;
+  }
+
+  @Test
+  void withoutFlagsTheOptionsAreTheDefaults() {
+    BenchMain b = parsed();
+    BenchMain.Options o = b.options();
+    assertNull(b.scenario);
+    assertFalse(b.ceilingOnly);
+    assertEquals(Path.of("bench/results"), b.out);
+    assertEquals(new BenchMain.Options(false, 3, null, 64, Path.of(".stack/run"), Path.of("sql"), null, true, null,
+        null, Path.of(".stack/bench")), o);
+  }
+
+  @Test
+  void everyFlagIsRead() {
+    BenchMain b = parsed("--scenario", "flash-sale", "--quick", "--out", "o", "--run-dir", "r", "--sql-dir", "s",
+        "--runs", "5", "--count", "700", "--baseline-workers", "8", "--ceiling-cache", "c.json", "--no-ceiling",
+        "--ceiling-only", "--ample-json", "a.json", "--restart-cmd", "'./seckill' restart order-rpc && true",
+        "--work-dir", "w");
+    assertEquals("flash-sale", b.scenario);
+    assertTrue(b.ceilingOnly);
+    assertEquals(Path.of("o"), b.out);
+    assertEquals(new BenchMain.Options(true, 5, 700, 8, Path.of("r"), Path.of("s"), Path.of("c.json"), false,
+        Path.of("a.json"), "'./seckill' restart order-rpc && true", Path.of("w")), b.options());
+  }
+
+  @Test
+  void aRepeatedFlagKeepsItsLastValue() {
+    BenchMain b = parsed("--scenario", "ample", "--count", "100", "--quick", "--scenario", "hot", "--count", "200",
+        "--quick", "--no-ceiling", "--no-ceiling");
+    assertEquals("hot", b.scenario);
+    assertEquals(200, b.options().count());
+    assertTrue(b.options().quick());
+    assertFalse(b.options().ceiling());
+  }
+
+  @Test
+  void usageErrorsNameTheOptionAndExitTwo() {
+    assertUsageError("--bogus", "--bogus");
+    assertUsageError("--runs", "--runs", "2");
+    assertUsageError("--runs", "--runs", "three");
+    assertUsageError("--count", "--count", "0");
+    assertUsageError("--baseline-workers", "--baseline-workers", "0");
+    assertUsageError("--scenario", "--scenario");
+    assertUsageError("--scenario", "--scenario", "nope");
+    assertUsageError("--scenario");
+  }
+
+  @Test
+  void helpListsEveryFlagAndTheScenariosAndExitsZero() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = BenchMain.commandLine();
+    cli.setOut(new PrintWriter(out));
+    assertEquals(0, cli.execute("--help"));
+    String help = out.toString();
+    for (String flag : List.of("--scenario", "--quick", "--out", "--run-dir", "--sql-dir", "--runs", "--count",
+        "--baseline-workers", "--ceiling-cache", "--no-ceiling", "--ceiling-only", "--ample-json", "--restart-cmd",
+        "--work-dir", "--help")) {
+      assertTrue(help.contains(flag), () -> flag + " missing from\n" + help);
+    }
+    for (Scenario s : Scenario.ALL) {
+      assertTrue(help.contains(s.name()), s.name());
+    }
+    assertTrue(help.replaceAll("\\s+", " ").contains("(default: bench/results)"), help);
+  }
+
+  private static void assertUsageError(String option, String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = BenchMain.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute(args), () -> String.join(" ", args) + ": " + err);
+    String text = err.toString();
+    assertEquals(1, text.lines().count(), text);
+    assertTrue(text.startsWith("bench: ") && text.contains(option), text);
+  }
 }
