@@ -336,8 +336,8 @@ class OrderTraceTest {
     String name = part.substring(0, part.indexOf('-'));
     String service = "seckill." + name + "." + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Service";
     Properties p = new Properties();
-    p.setProperty(ServiceConfig.GRPC_MAX_INBOUND_BYTES, "65536");
-    p.setProperty(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS, "0");
+    p.setProperty(ServiceConfig.GRPC_MAX_INBOUND_BYTES.name(), "65536");
+    p.setProperty(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS.name(), "0");
     // Not directExecutor: handlers run on the server's own threads, never inside the caller's context.
     branchServers.add(BranchServer.start(InProcessServerBuilder.forName(target), ServiceConfig.of(p, "TEST", Map.of()),
         () -> { }, List.of(branchService(part, service)), tracing));
