@@ -216,7 +216,7 @@ class OrderTraceTest {
   void withTracingOffNothingIsInjectedAndNothingRecorded() throws Exception {
     // The shipped settings (no environment): off, and off means the no-op, not an idle SDK.
     Tracing api = io.seckill.api.ApiConfig.of(shipped("seckill-api.properties"), Map.of()).tracing();
-    Tracing consumer = ConsumerConfig.of(shipped("consumer.properties"), Map.of()).tracing();
+    Tracing consumer = ConsumerSettings.of(shipped("consumer.properties"), Map.of()).tracing();
     for (Tracing t : List.of(api, consumer)) {
       assertFalse(t.enabled());
       assertTrue(t.openTelemetry() == io.opentelemetry.api.OpenTelemetry.noop(), "no SDK when off");
