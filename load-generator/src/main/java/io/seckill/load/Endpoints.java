@@ -1,6 +1,9 @@
 package io.seckill.load;
 
 import io.seckill.auth.StackSecrets;
+import io.seckill.dtm.client.DtmClientConfig;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -49,6 +52,28 @@ public record Endpoints(String kafkaBootstrap, String apiUrl, String adminUrl, S
             "http://127.0.0.1:" + env.getOrDefault("SECKILL_CONSUMER_METRICS_PORT", "9100") + "/metrics"));
     e.validate();
     return e;
+  }
+
+  /**
+   * DTM as {@code env} describes it: SECKILL_DTM_GRPC, else 127.0.0.1:$SECKILL_DTM_GRPC_PORT (36790);
+   * SECKILL_DTM_HTTP, else http://127.0.0.1:$SECKILL_DTM_HTTP_PORT (36789); SECKILL_DTM_CALL_TIMEOUT_MS
+   * (10000). The load generator has no settings file, so these are plain env lookups.
+   */
+  public static DtmClientConfig dtm(Map<String, String> env) {
+    String grpc = nonBlank(env, "SECKILL_DTM_GRPC", "127.0.0.1:" + nonBlank(env, "SECKILL_DTM_GRPC_PORT", "36790"));
+    String http = nonBlank(env, "SECKILL_DTM_HTTP",
+        "http://127.0.0.1:" + nonBlank(env, "SECKILL_DTM_HTTP_PORT", "36789"));
+    String timeout = nonBlank(env, "SECKILL_DTM_CALL_TIMEOUT_MS", "10000");
+    try {
+      return new DtmClientConfig(grpc, URI.create(http), Duration.ofMillis(Long.parseLong(timeout)));
+    } catch (IllegalArgumentException e) {
+      throw new LoadOptions.UsageException("DTM settings (SECKILL_DTM_*): " + e.getMessage());
+    }
+  }
+
+  private static String nonBlank(Map<String, String> env, String key, String dflt) {
+    String v = env.get(key);
+    return v == null || v.isBlank() ? dflt : v.trim();
   }
 
   private static String trimSlash(String url) {

@@ -2,13 +2,15 @@ package io.seckill.order;
 
 import io.seckill.runtime.ServiceConfig;
 import io.seckill.runtime.ServiceMain;
+import io.seckill.runtime.settings.Setting;
 import java.time.Duration;
 import java.util.List;
 
 /** Starts order-rpc: settings from order-rpc.properties and SECKILL_ORDER_* / SECKILL_* env variables. */
 public final class OrderServer {
   /** How long a CONFIRMED order awaits payment before it expires (ISO-8601, e.g. PT15M). */
-  public static final String PAYMENT_DEADLINE = "order.payment-deadline";
+  public static final Setting<Duration> PAYMENT_DEADLINE =
+      Setting.duration("order.payment-deadline", Duration.ofSeconds(1), Duration.ofDays(7));
 
   private OrderServer() {
   }
@@ -27,6 +29,6 @@ public final class OrderServer {
    * missing or bad value throws ConfigException naming the key, which stops start-up.
    */
   public static Duration paymentDeadline(ServiceConfig config) {
-    return config.duration(PAYMENT_DEADLINE, Duration.ofSeconds(1), Duration.ofDays(7));
+    return config.get(PAYMENT_DEADLINE);
   }
 }

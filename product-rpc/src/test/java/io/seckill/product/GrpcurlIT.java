@@ -36,7 +36,7 @@ class GrpcurlIT {
   static void start() throws IOException {
     grpcurl = findGrpcurl();
     db = TestDatabase.open("product-rpc", "SECKILL_PRODUCT", ProductMapper.class);
-    ServiceConfig config = db.config().with(Map.of(ServiceConfig.GRPC_PORT, "0"));
+    ServiceConfig config = db.config().with(Map.of(ServiceConfig.GRPC_PORT.name(), "0"));
     server = BranchServer.start(BranchServer.tcpBuilder(config), config, () -> { },
         List.of(new ProductGrpcService(new SqlStockLedger(db.database().sessions()))));
     db.update("DELETE FROM product WHERE id = ?", PRODUCT);

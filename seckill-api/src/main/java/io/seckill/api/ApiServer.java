@@ -7,7 +7,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.seckill.auth.ProviderSignature;
 import io.seckill.dtm.branch.DtmServerInterceptor;
 import io.seckill.dtm.client.DtmClient;
-import io.seckill.dtm.client.DtmClientConfig;
 
 import io.seckill.auth.OrderSigning;
 import io.seckill.auth.SecretFiles;
@@ -65,75 +64,73 @@ public final class ApiServer implements AutoCloseable {
     try {
       this.store = new AdmissionStore(redis);
       this.publisher = publisherOverride != null ? publisherOverride
-          : new KafkaOrderPublisher(c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT), c.string(ApiConfig.KAFKA_TOPIC),
-              signing, c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000),
-              c.integer(ApiConfig.KAFKA_MAX_BLOCK_MS, 100, 600_000), c.integer(ApiConfig.KAFKA_LINGER_MS, 0, 1000),
-              c.integer(ApiConfig.KAFKA_BATCH_BYTES, 1024, 16 << 20),
-              c.oneOf(ApiConfig.KAFKA_COMPRESSION, "none", "lz4", "snappy", "zstd", "gzip"), tracing);
-      int deadlineMs = c.integer(ApiConfig.RPC_DEADLINE_MS, 50, 60_000);
+          : new KafkaOrderPublisher(c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT), c.get(ApiConfig.KAFKA_TOPIC),
+              signing, c.get(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS),
+              c.get(ApiConfig.KAFKA_MAX_BLOCK_MS), c.get(ApiConfig.KAFKA_LINGER_MS),
+              c.get(ApiConfig.KAFKA_BATCH_BYTES),
+              c.get(ApiConfig.KAFKA_COMPRESSION), tracing);
+      int deadlineMs = c.get(ApiConfig.RPC_DEADLINE_MS);
       this.rpc = new GrpcClients(c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT),
           c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT), deadlineMs);
-      this.coupons = "fixed".equals(c.string(ApiConfig.COUPON_SOURCE))
-          ? CouponDiscounts.fixed(c.number(ApiConfig.COUPON_FIXED_DISCOUNT, 0, Long.MAX_VALUE))
+      this.coupons = "fixed".equals(c.get(ApiConfig.COUPON_SOURCE))
+          ? CouponDiscounts.fixed(c.get(ApiConfig.COUPON_FIXED_DISCOUNT))
           : new CouponDiscounts.Grpc(c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT), deadlineMs);
       // Kafka reports every send within delivery.timeout.ms; the margin makes a lost callback the only
       // way to reach this bound, which then records the order's cancellation and answers 504.
-      long ackWaitMs = c.integer(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, 1000, 600_000) + 2_000L;
-      this.admission = new AdmissionService(store, publisher, rpc, coupons, c.integer(ApiConfig.RATE_LIMIT, 0, 1_000_000),
-          c.integer(ApiConfig.RATE_WINDOW_MS, 1, 3_600_000), ackWaitMs);
+      long ackWaitMs = c.get(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS) + 2_000L;
+      this.admission = new AdmissionService(store, publisher, rpc, coupons, c.get(ApiConfig.RATE_LIMIT),
+          c.get(ApiConfig.RATE_WINDOW_MS), ackWaitMs);
       this.metrics = new ApiMetrics(admission::soldOutFlags);
       metrics.redisMemory(store::memory);
       admission.metrics(metrics);
       admission.tracing(new AdmissionTracing(tracing));
-      this.reconciler = new Reconciler(store, rpc, admission, metrics, c.integer(ApiConfig.RECONCILE_MIN_AGE_MS, 0, 3_600_000),
-          c.integer(ApiConfig.RECONCILE_STALE_MS, 1000, 86_400_000), c.integer(ApiConfig.RECONCILE_BATCH, 1, 100_000));
-      this.reconcileIntervalMs = c.integer(ApiConfig.RECONCILE_INTERVAL_MS, 0, 3_600_000);
+      this.reconciler = new Reconciler(store, rpc, admission, metrics, c.get(ApiConfig.RECONCILE_MIN_AGE_MS),
+          c.get(ApiConfig.RECONCILE_STALE_MS), c.get(ApiConfig.RECONCILE_BATCH));
+      this.reconcileIntervalMs = c.get(ApiConfig.RECONCILE_INTERVAL_MS);
       SaleAdmin sales = new SaleAdmin(store, rpc, reconciler, admission,
-          c.integer(ApiConfig.ADMIN_REOPEN_MAX_PENDING, 1, 10_000_000));
-      int grpcPort = c.integer(ApiConfig.GRPC_PORT, 0, 65535);
-      this.sagas = new OrderSagas(DtmClient.connect(new DtmClientConfig(c.address(ApiConfig.DTM_HOST, ApiConfig.DTM_GRPC_PORT),
-              java.net.URI.create("http://" + c.string(ApiConfig.DTM_HOST) + ":" + c.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535)),
-              Duration.ofMillis(deadlineMs))),
+          c.get(ApiConfig.ADMIN_REOPEN_MAX_PENDING));
+      int grpcPort = c.get(ApiConfig.GRPC_PORT);
+      this.sagas = new OrderSagas(DtmClient.connect(c.dtm()),
           c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT), c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT),
           c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT), c.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT),
-          c.string(ApiConfig.GRPC_ADVERTISED_HOST) + ":" + grpcPort, deadlineMs);
-      this.grpc = grpcPort == 0 ? null : NettyServerBuilder.forAddress(new InetSocketAddress(c.string(ApiConfig.GRPC_HOST), grpcPort))
+          c.get(ApiConfig.GRPC_ADVERTISED_HOST) + ":" + grpcPort, deadlineMs);
+      this.grpc = grpcPort == 0 ? null : NettyServerBuilder.forAddress(new InetSocketAddress(c.get(ApiConfig.GRPC_HOST), grpcPort))
           .addService(ServerInterceptors.intercept(new AdmissionSagaService(store, admission, metrics),
               new DtmServerInterceptor()))
           .addService(grpcHealth.getHealthService())
           .build();
       // The expiry saga's last step is served by this listener: without it there is no expirer here.
-      this.expirer = grpc != null && c.bool(ApiConfig.EXPIRY_ENABLED)
-          ? new OrderExpirer(rpc, sagas, metrics, c.integer(ApiConfig.EXPIRY_BATCH, 1, 1000),
-              c.integer(ApiConfig.EXPIRY_CONCURRENCY, 1, 256))
+      this.expirer = grpc != null && c.get(ApiConfig.EXPIRY_ENABLED)
+          ? new OrderExpirer(rpc, sagas, metrics, c.get(ApiConfig.EXPIRY_BATCH),
+              c.get(ApiConfig.EXPIRY_CONCURRENCY))
           : null;
-      this.expiryIntervalMs = c.integer(ApiConfig.EXPIRY_INTERVAL_MS, 50, 3_600_000);
-      String callbackHost = "0.0.0.0".equals(c.string(ApiConfig.HTTP_HOST)) ? "127.0.0.1" : c.string(ApiConfig.HTTP_HOST);
+      this.expiryIntervalMs = c.get(ApiConfig.EXPIRY_INTERVAL_MS);
+      String callbackHost = "0.0.0.0".equals(c.get(ApiConfig.HTTP_HOST)) ? "127.0.0.1" : c.get(ApiConfig.HTTP_HOST);
       this.provider = new SimulatedProvider(providerSignature,
           () -> java.net.URI.create("http://" + callbackHost + ":" + port() + "/api/v1/payments/callback"),
-          c.fraction(ApiConfig.PAYMENT_SIM_SUCCESS), c.integer(ApiConfig.PAYMENT_SIM_DELAY_MS, 0, 600_000));
+          c.get(ApiConfig.PAYMENT_SIM_SUCCESS), c.get(ApiConfig.PAYMENT_SIM_DELAY_MS));
       PaymentRoutes payments = new PaymentRoutes(rpc, sagas, provider, providerSignature, metrics,
-          c.integer(ApiConfig.PAYMENT_TOLERANCE_S, 1, 3600), 4096);
-      int maxBody = c.integer(ApiConfig.HTTP_MAX_BODY_BYTES, 64, 1 << 20);
-      ClientLimiter limiter = new ClientLimiter(c.integer(ApiConfig.CLIENT_RATE, 0, 10_000_000),
-          c.integer(ApiConfig.CLIENT_BURST, 0, 10_000_000), c.trustedProxies(),
-          c.integer(ApiConfig.CLIENT_MAX_TRACKED, 1, 10_000_000));
+          c.get(ApiConfig.PAYMENT_TOLERANCE_S), 4096);
+      int maxBody = c.get(ApiConfig.HTTP_MAX_BODY_BYTES);
+      ClientLimiter limiter = new ClientLimiter(c.get(ApiConfig.CLIENT_RATE),
+          c.get(ApiConfig.CLIENT_BURST), c.get(ApiConfig.TRUSTED_PROXIES),
+          c.get(ApiConfig.CLIENT_MAX_TRACKED));
       HttpApi api = new HttpApi(admission, store, rpc, tokens, limiter, metrics, new HttpApi.Limits(maxBody,
-          c.integer(ApiConfig.ORDER_MAX_QUANTITY, 1, 1000), c.integer(ApiConfig.HTTP_MAX_IN_FLIGHT, 1, 1_000_000),
-          c.integer(ApiConfig.HTTP_BODY_TIMEOUT_MS, 100, 600_000)), payments);
+          c.get(ApiConfig.ORDER_MAX_QUANTITY), c.get(ApiConfig.HTTP_MAX_IN_FLIGHT),
+          c.get(ApiConfig.HTTP_BODY_TIMEOUT_MS)), payments);
       this.dashboard = dashboard(c, store, rpc, metrics);
       this.adminApi = new AdminApi(admission, store, sales, metrics, adminToken,
-          c.integer(ApiConfig.ADMIN_MAX_IDS, 1, 100_000), c.integer(ApiConfig.ADMIN_WAIT_MS, 100, 600_000),
-          c.idList(ApiConfig.SALES_DEMO_PRODUCTS), dashboard);
-      int idleMs = c.integer(ApiConfig.HTTP_IDLE_TIMEOUT_MS, 1000, 3_600_000);
+          c.get(ApiConfig.ADMIN_MAX_IDS), c.get(ApiConfig.ADMIN_WAIT_MS),
+          c.get(ApiConfig.SALES_DEMO_PRODUCTS), dashboard);
+      int idleMs = c.get(ApiConfig.HTTP_IDLE_TIMEOUT_MS);
       this.buyerDrain = Handlers.gracefulShutdown(api.handler());
       this.adminDrain = Handlers.gracefulShutdown(adminApi.handler());
-      this.drainMs = c.integer(ApiConfig.HTTP_SHUTDOWN_DRAIN_MS, 0, 600_000);
+      this.drainMs = c.get(ApiConfig.HTTP_SHUTDOWN_DRAIN_MS);
       this.undertow = Undertow.builder()
-          .addHttpListener(c.integer(ApiConfig.HTTP_PORT, 0, 65535), c.string(ApiConfig.HTTP_HOST), buyerDrain)
-          .addHttpListener(c.integer(ApiConfig.ADMIN_PORT, 0, 65535), c.string(ApiConfig.ADMIN_HOST), adminDrain)
-          .setIoThreads(c.integer(ApiConfig.HTTP_IO_THREADS, 1, 64))
-          .setWorkerThreads(c.integer(ApiConfig.HTTP_WORKER_THREADS, 1, 4096))
+          .addHttpListener(c.get(ApiConfig.HTTP_PORT), c.get(ApiConfig.HTTP_HOST), buyerDrain)
+          .addHttpListener(c.get(ApiConfig.ADMIN_PORT), c.get(ApiConfig.ADMIN_HOST), adminDrain)
+          .setIoThreads(c.get(ApiConfig.HTTP_IO_THREADS))
+          .setWorkerThreads(c.get(ApiConfig.HTTP_WORKER_THREADS))
           // The handler answers 413 itself after maxBody + 1 bytes; this hard cap (far above it, so
           // the 413 can still be written) bounds what Undertow drains or reads of an oversized body.
           .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(64L * 1024, 16L * maxBody))
@@ -142,10 +139,10 @@ public final class ApiServer implements AutoCloseable {
           .setServerOption(UndertowOptions.MAX_HEADERS, 64)
           // Slow clients cannot hold connections: the request line and headers, each read, an idle
           // keep-alive connection are all bounded (the admission body has its own deadline).
-          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, c.integer(ApiConfig.HTTP_PARSE_TIMEOUT_MS, 100, 600_000))
+          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, c.get(ApiConfig.HTTP_PARSE_TIMEOUT_MS))
           .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMs)
           .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMs)
-          .setSocketOption(Options.READ_TIMEOUT, c.integer(ApiConfig.HTTP_READ_TIMEOUT_MS, 100, 600_000))
+          .setSocketOption(Options.READ_TIMEOUT, c.get(ApiConfig.HTTP_READ_TIMEOUT_MS))
           .build();
     } catch (RuntimeException e) {
       redis.shutdown();
@@ -156,14 +153,14 @@ public final class ApiServer implements AutoCloseable {
 
   private static TokenVerifier tokenVerifier(ApiConfig c) {
     byte[] secret = null;
-    Path secretFile = c.pathOrNull(ApiConfig.TOKEN_SECRET_FILE);
+    Path secretFile = c.get(ApiConfig.TOKEN_SECRET_FILE).orElse(null);
     try {
       if (secretFile != null) {
         secret = SecretFiles.readBase64Url(secretFile, "buyer token secret");
       }
-      return new TokenVerifier(new TokenVerifier.Keys(secret, c.pathOrNull(ApiConfig.TOKEN_PUBLIC_KEY_FILE),
-          c.pathOrNull(ApiConfig.TOKEN_JWKS_FILE)), c.string(ApiConfig.TOKEN_ISSUER), c.string(ApiConfig.TOKEN_AUDIENCE),
-          Duration.ofSeconds(c.integer(ApiConfig.TOKEN_CLOCK_SKEW_S, 0, 3600)));
+      return new TokenVerifier(new TokenVerifier.Keys(secret, c.get(ApiConfig.TOKEN_PUBLIC_KEY_FILE).orElse(null),
+          c.get(ApiConfig.TOKEN_JWKS_FILE).orElse(null)), c.get(ApiConfig.TOKEN_ISSUER), c.get(ApiConfig.TOKEN_AUDIENCE),
+          Duration.ofSeconds(c.get(ApiConfig.TOKEN_CLOCK_SKEW_S)));
     } catch (IllegalArgumentException | SecretFiles.SecretException e) {
       throw new ConfigException("buyer token keys (" + ApiConfig.TOKEN_SECRET_FILE + ", " + ApiConfig.TOKEN_PUBLIC_KEY_FILE
           + ", " + ApiConfig.TOKEN_JWKS_FILE + "): " + e.getMessage());
@@ -172,10 +169,10 @@ public final class ApiServer implements AutoCloseable {
 
   /** The operator token, or null when the dev flag allows none (logged loudly). */
   private static String adminToken(ApiConfig c) {
-    String literal = c.stringOrEmpty(ApiConfig.ADMIN_TOKEN).strip();
+    String literal = c.get(ApiConfig.ADMIN_TOKEN).strip();
     String token = literal;
     if (token.isEmpty()) {
-      Path file = c.pathOrNull(ApiConfig.ADMIN_TOKEN_FILE);
+      Path file = c.get(ApiConfig.ADMIN_TOKEN_FILE).orElse(null);
       if (file != null) {
         try {
           token = SecretFiles.read(file, "admin token");
@@ -198,12 +195,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static ProviderSignature providerSignature(ApiConfig c) {
-    Path file = c.pathOrNull(ApiConfig.PAYMENT_SECRET_FILE);
-    if (file == null) {
-      throw new ConfigException(ApiConfig.PAYMENT_SECRET_FILE + " (env "
-          + String.join(" / ", c.envNames(ApiConfig.PAYMENT_SECRET_FILE)) + ") is required: the payment provider's"
-          + " callback secret");
-    }
+    // validate() made sure it is set.
+    Path file = c.get(ApiConfig.PAYMENT_SECRET_FILE).orElseThrow();
     try {
       return new ProviderSignature(SecretFiles.readBase64Url(file, "payment provider secret"));
     } catch (IllegalArgumentException | SecretFiles.SecretException e) {
@@ -212,32 +205,32 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static OrderSigning orderSigning(ApiConfig c) {
-    Path file = Path.of(c.string(ApiConfig.ORDER_SIGNING_KEYS_FILE));
+    Path file = c.get(ApiConfig.ORDER_SIGNING_KEYS_FILE);
     try {
       return OrderSigning.fromFile(file);
     } catch (IllegalArgumentException | SecretFiles.SecretException e) {
       throw new ConfigException(ApiConfig.ORDER_SIGNING_KEYS_FILE + " (env "
-          + String.join(" / ", c.envNames(ApiConfig.ORDER_SIGNING_KEYS_FILE)) + "): " + e.getMessage());
+          + String.join(" / ", c.envNames(ApiConfig.ORDER_SIGNING_KEYS_FILE.name())) + "): " + e.getMessage());
     }
   }
 
   /** The live dashboard over every part the config names. */
   private static Dashboard dashboard(ApiConfig c, AdmissionStore store, ProductCatalog catalog, ApiMetrics metrics) {
-    String dtm = "http://" + c.string(ApiConfig.DTM_HOST) + ":" + c.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535);
+    String dtm = "http://" + c.get(ApiConfig.DTM_HOST) + ":" + c.get(ApiConfig.DTM_HTTP_PORT);
     String consumer = "http://" + c.address(ApiConfig.CONSUMER_HOST, ApiConfig.CONSUMER_METRICS_PORT);
     java.util.Map<String, String> grpc = new java.util.LinkedHashMap<>();
     grpc.put("order-rpc", c.address(ApiConfig.ORDER_HOST, ApiConfig.ORDER_PORT));
     grpc.put("product-rpc", c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT));
     grpc.put("coupon-rpc", c.address(ApiConfig.COUPON_HOST, ApiConfig.COUPON_PORT));
     grpc.put("pay-rpc", c.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT));
-    long timeoutMs = c.integer(ApiConfig.DASHBOARD_PROBE_TIMEOUT_MS, 100, 10_000);
+    long timeoutMs = c.get(ApiConfig.DASHBOARD_PROBE_TIMEOUT_MS);
     PartProbes probes = new PartProbes(new PartProbes.Targets(grpc, java.net.URI.create(consumer + "/-/healthy"),
         java.net.URI.create(dtm + "/api/ping"), c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT),
-        new InetSocketAddress(c.string(ApiConfig.DB_HOST), c.integer(ApiConfig.DB_PORT, 1, 65535))),
+        new InetSocketAddress(c.get(ApiConfig.DB_HOST), c.get(ApiConfig.DB_PORT))),
         store::ping, timeoutMs);
     return new Dashboard(store, catalog, metrics, probes, new Dashboard.Settings(
-        c.integer(ApiConfig.DASHBOARD_REFRESH_MS, 200, 60_000), c.integer(ApiConfig.DASHBOARD_IDLE_AFTER_MS, 1000, 3_600_000),
-        c.integer(ApiConfig.DASHBOARD_MAX_PRODUCTS, 1, 500), java.net.URI.create(consumer + "/metrics"),
+        c.get(ApiConfig.DASHBOARD_REFRESH_MS), c.get(ApiConfig.DASHBOARD_IDLE_AFTER_MS),
+        c.get(ApiConfig.DASHBOARD_MAX_PRODUCTS), java.net.URI.create(consumer + "/metrics"),
         java.net.URI.create(dtm + "/api/metrics"), timeoutMs));
   }
 
@@ -323,13 +316,13 @@ public final class ApiServer implements AutoCloseable {
 
   private static Config redisConfig(ApiConfig c) {
     Config rc = new Config();
-    String password = c.stringOrEmpty(ApiConfig.REDIS_PASSWORD);
-    int pool = c.integer(ApiConfig.REDIS_POOL_SIZE, 1, 1024);
-    rc.setNettyThreads(c.integer(ApiConfig.REDIS_NETTY_THREADS, 1, 256));
+    String password = c.get(ApiConfig.REDIS_PASSWORD);
+    int pool = c.get(ApiConfig.REDIS_POOL_SIZE);
+    rc.setNettyThreads(c.get(ApiConfig.REDIS_NETTY_THREADS));
     rc.useSingleServer()
-        .setAddress("redis://" + c.string(ApiConfig.REDIS_HOST) + ":" + c.integer(ApiConfig.REDIS_PORT, 1, 65535))
+        .setAddress("redis://" + c.get(ApiConfig.REDIS_HOST) + ":" + c.get(ApiConfig.REDIS_PORT))
         .setPassword(password.isEmpty() ? null : password)
-        .setTimeout(c.integer(ApiConfig.REDIS_TIMEOUT_MS, 50, 60_000))
+        .setTimeout(c.get(ApiConfig.REDIS_TIMEOUT_MS))
         .setConnectionPoolSize(pool)
         .setConnectionMinimumIdleSize(Math.min(pool, 8))
         // No client-side retry: a retried admission script after a lost reply would run twice.
@@ -383,8 +376,8 @@ public final class ApiServer implements AutoCloseable {
       System.exit(2);
       return;
     }
-    log.info("seckill-api listening on {}:{} (buyers) and {}:{} (admin)", config.string(ApiConfig.HTTP_HOST),
-        server.port(), config.string(ApiConfig.ADMIN_HOST), server.adminPort());
+    log.info("seckill-api listening on {}:{} (buyers) and {}:{} (admin)", config.get(ApiConfig.HTTP_HOST),
+        server.port(), config.get(ApiConfig.ADMIN_HOST), server.adminPort());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("seckill-api stopping");
       server.close();

@@ -31,8 +31,8 @@ class AdmissionSagaBranchIT {
     assertTrue(TestStack.reachable(TestStack.REDIS_PORT), "Redis of the local stack is not running (./seckill up)");
     int grpcPort = TestStack.closedPort();
     long product = TestStack.testProductId();
-    try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.GRPC_PORT, Integer.toString(grpcPort),
-        ApiConfig.EXPIRY_ENABLED, "false")))) {
+    try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.GRPC_PORT.name(), Integer.toString(grpcPort),
+        ApiConfig.EXPIRY_ENABLED.name(), "false")))) {
       assertEquals(grpcPort, server.grpcPort());
       assertTrue(server.expirer() == null, "expiry.enabled=false runs no expirer");
       AdmissionStore store = server.store();

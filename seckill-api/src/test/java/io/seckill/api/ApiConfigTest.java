@@ -67,20 +67,20 @@ class ApiConfigTest {
   void theSagaEndpointsHaveLocalDefaultsAndTheLaunchersEnvNames() {
     ApiConfig c = ApiConfig.of(packaged(), Map.of());
     assertEquals("127.0.0.1:36790", c.address(ApiConfig.DTM_HOST, ApiConfig.DTM_GRPC_PORT));
-    assertEquals(36789, c.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535));
+    assertEquals(36789, c.get(ApiConfig.DTM_HTTP_PORT));
     assertEquals("127.0.0.1:9002", c.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT));
     assertEquals("127.0.0.1:9004", c.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT));
-    assertEquals(9005, c.integer(ApiConfig.GRPC_PORT, 0, 65535));
-    assertEquals("127.0.0.1", c.string(ApiConfig.GRPC_HOST));
+    assertEquals(9005, c.get(ApiConfig.GRPC_PORT));
+    assertEquals("127.0.0.1", c.get(ApiConfig.GRPC_HOST));
     ApiConfig env = ApiConfig.of(packaged(), Map.of("SECKILL_DTM_GRPC_PORT", "1", "SECKILL_DTM_HTTP_PORT", "2",
         "SECKILL_PAY_GRPC_PORT", "3", "SECKILL_PRODUCT_GRPC_PORT", "4", "SECKILL_API_GRPC_PORT", "5"));
     assertEquals("127.0.0.1:1", env.address(ApiConfig.DTM_HOST, ApiConfig.DTM_GRPC_PORT));
-    assertEquals(2, env.integer(ApiConfig.DTM_HTTP_PORT, 1, 65535));
+    assertEquals(2, env.get(ApiConfig.DTM_HTTP_PORT));
     assertEquals("127.0.0.1:3", env.address(ApiConfig.PAY_HOST, ApiConfig.PAY_PORT));
     assertEquals("127.0.0.1:4", env.address(ApiConfig.PRODUCT_HOST, ApiConfig.PRODUCT_PORT));
-    assertEquals(5, env.integer(ApiConfig.GRPC_PORT, 0, 65535));
-    assertEquals(1.0, c.fraction(ApiConfig.PAYMENT_SIM_SUCCESS));
-    assertEquals(200, c.integer(ApiConfig.PAYMENT_SIM_DELAY_MS, 0, 600_000));
+    assertEquals(5, env.get(ApiConfig.GRPC_PORT));
+    assertEquals(1.0, c.get(ApiConfig.PAYMENT_SIM_SUCCESS));
+    assertEquals(200, c.get(ApiConfig.PAYMENT_SIM_DELAY_MS));
   }
 
   @Test
@@ -126,9 +126,47 @@ class ApiConfigTest {
   void envOverridesTheFileAndTheApiPrefixWins() {
     ApiConfig c = ApiConfig.of(packaged(), Map.of("SECKILL_REDIS_PORT", "6380", "SECKILL_API_REDIS_PORT", "6381",
         "SECKILL_KAFKA_PORT", "9093"));
-    assertEquals(6381, c.integer(ApiConfig.REDIS_PORT, 1, 65535));
+    assertEquals(6381, c.get(ApiConfig.REDIS_PORT));
     assertEquals("127.0.0.1:9093", c.address(ApiConfig.KAFKA_HOST, ApiConfig.KAFKA_PORT));
-    assertEquals(6000, c.with(Map.of("redis.port", "6000")).integer(ApiConfig.REDIS_PORT, 1, 65535));
+    assertEquals(6000, c.with(Map.of(ApiConfig.REDIS_PORT.name(), "6000")).get(ApiConfig.REDIS_PORT));
+  }
+
+  @Test
+  void anOutOfRangeValueNamesTheKeyItsRangeAndItsEnvNames() {
+    Map<String, String> env = new java.util.HashMap<>(KEYS);
+    env.put("SECKILL_API_HTTP_IO_THREADS", "65");
+    ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.of(packaged(), env).validate());
+    assertTrue(e.getMessage().contains("bad setting 'http.io-threads' = '65': is outside 1..64"), e.getMessage());
+    assertTrue(e.getMessage().contains("SECKILL_API_HTTP_IO_THREADS / SECKILL_HTTP_IO_THREADS"), e.getMessage());
+  }
+
+  @Test
+  void theCheckedValuesAreTyped() {
+    ApiConfig c = ApiConfig.of(packaged(), KEYS).validate();
+    assertEquals(java.util.Optional.of(java.nio.file.Path.of("/run/secrets/buyer-token.key")),
+        c.get(ApiConfig.TOKEN_SECRET_FILE));
+    assertEquals(java.util.Optional.empty(), c.get(ApiConfig.TOKEN_JWKS_FILE));
+    assertEquals(List.of(), c.get(ApiConfig.TRUSTED_PROXIES));
+    assertEquals(20, c.get(ApiConfig.SALES_DEMO_PRODUCTS).size());
+    assertEquals("none", c.get(ApiConfig.KAFKA_COMPRESSION));
+    assertEquals(200L, c.get(ApiConfig.COUPON_FIXED_DISCOUNT));
+    assertEquals(true, c.get(ApiConfig.EXPIRY_ENABLED));
+    assertEquals("127.0.0.1:36790", c.dtm().grpcTarget());
+    assertEquals("http://127.0.0.1:36789", c.dtm().httpBase().toString());
+    assertEquals(java.time.Duration.ofMillis(2000), c.dtm().callTimeout(), "DTM calls share the RPC deadline");
+    ConfigException compression = assertThrows(ConfigException.class,
+        () -> c.with(Map.of(ApiConfig.KAFKA_COMPRESSION.name(), "brotli")).validate());
+    assertTrue(compression.getMessage().contains("'kafka.compression' = 'brotli': is not one of none, lz4"),
+        compression.getMessage());
+  }
+
+  @Test
+  void theDeliveryTimeoutMustExceedTheLinger() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.of(packaged(), KEYS)
+        .with(Map.of(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS.name(), "1000", ApiConfig.KAFKA_LINGER_MS.name(), "1000"))
+        .validate());
+    assertTrue(e.getMessage().contains("bad setting 'kafka.delivery-timeout-ms' = '1000': must exceed kafka.linger-ms"),
+        e.getMessage());
   }
 
   @Test

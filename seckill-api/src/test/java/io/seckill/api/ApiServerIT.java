@@ -26,7 +26,7 @@ class ApiServerIT {
     assertTrue(TestStack.reachable(TestStack.KAFKA_PORT), "Kafka of the local stack is not running (./seckill up)");
     TestStack.ensureTopic(TestStack.TEST_TOPIC);
     redis = TestStack.redis();
-    server = ApiServer.start(TestStack.config(Map.of(ApiConfig.RATE_LIMIT, "3", ApiConfig.RATE_WINDOW_MS, "60000")));
+    server = ApiServer.start(TestStack.config(Map.of(ApiConfig.RATE_LIMIT.name(), "3", ApiConfig.RATE_WINDOW_MS.name(), "60000")));
     port = server.port();
   }
 
@@ -163,8 +163,8 @@ class ApiServerIT {
   void kafkaDownMeans503AndNoSlotLost() throws Exception {
     long product = TestStack.testProductId();
     int closed = TestStack.closedPort();
-    try (ApiServer noKafka = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_PORT, Integer.toString(closed),
-        ApiConfig.KAFKA_MAX_BLOCK_MS, "1000", ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, "1500")))) {
+    try (ApiServer noKafka = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_PORT.name(), Integer.toString(closed),
+        ApiConfig.KAFKA_MAX_BLOCK_MS.name(), "1000", ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS.name(), "1500")))) {
       noKafka.store().openSale(product, 5, 700, 5, System.currentTimeMillis());
       for (long user = 1; user <= 3; user++) {
         HttpResponse<String> r = TestStack.admit(noKafka.port(), user, product, 2, 0);

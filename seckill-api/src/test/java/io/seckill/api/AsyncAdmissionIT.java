@@ -193,7 +193,7 @@ class AsyncAdmissionIT {
     long product = TestStack.testProductId();
     HeldPublisher kafka = new HeldPublisher(); // never answers by itself
     // delivery timeout 1000 ms: the API gives up waiting after 1000 + 2000 ms.
-    try (ApiServer s = server(kafka, Map.of(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, "1000"))) {
+    try (ApiServer s = server(kafka, Map.of(ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS.name(), "1000"))) {
       s.store().openSale(product, 2, 900, 2, System.currentTimeMillis());
       long t0 = System.nanoTime();
       HttpResponse<String> r = order(s, 8, product, 2);
@@ -231,7 +231,7 @@ class AsyncAdmissionIT {
     int buyers = 100;
     // Two worker threads: a request that held one while waiting 1 s for its ack would make 100
     // buyers take 50 s; asynchronously they all wait for their acks at the same time.
-    try (ApiServer s = server(kafka, Map.of(ApiConfig.HTTP_WORKER_THREADS, "2"))) {
+    try (ApiServer s = server(kafka, Map.of(ApiConfig.HTTP_WORKER_THREADS.name(), "2"))) {
       s.store().openSale(product, buyers, 900, buyers, System.currentTimeMillis());
       ExecutorService clients = Executors.newFixedThreadPool(buyers);
       try {

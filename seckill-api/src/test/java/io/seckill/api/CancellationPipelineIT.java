@@ -37,9 +37,9 @@ class CancellationPipelineIT {
           + "VALUES (?, 'seckill-api cancel test', 1000, 1, 1)", product);
       exec(db, "INSERT INTO seckill_coupon.coupon (id, user_id, status, discount_cents) VALUES (?, 1, 'UNUSED', 300)",
           coupon);
-      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
-          ApiConfig.COUPON_SOURCE, "grpc", ApiConfig.RECONCILE_INTERVAL_MS, "300",
-          ApiConfig.RECONCILE_MIN_AGE_MS, "0")))) {
+      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC.name(), "seckill.orders",
+          ApiConfig.COUPON_SOURCE.name(), "grpc", ApiConfig.RECONCILE_INTERVAL_MS.name(), "300",
+          ApiConfig.RECONCILE_MIN_AGE_MS.name(), "0")))) {
         int port = server.port();
         assertEquals(404, TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + (product + 1) + "/open").statusCode(),
             "product-rpc does not know it");

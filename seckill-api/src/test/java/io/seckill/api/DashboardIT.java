@@ -72,8 +72,8 @@ class DashboardIT {
     Thread load = null;
     try (Connection db = TestStack.db()) {
       TestStack.insertProduct(db, product, "dashboard test item", 700, 150);
-      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
-          ApiConfig.DASHBOARD_REFRESH_MS, "500", ApiConfig.DASHBOARD_MAX_PRODUCTS, "500")))) {
+      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC.name(), "seckill.orders",
+          ApiConfig.DASHBOARD_REFRESH_MS.name(), "500", ApiConfig.DASHBOARD_MAX_PRODUCTS.name(), "500")))) {
         HttpResponse<String> open = TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + product + "/open");
         assertEquals(200, open.statusCode(), open.body());
         String token = TestStack.SECRETS.adminTokenValue();

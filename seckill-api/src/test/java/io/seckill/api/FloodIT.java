@@ -81,8 +81,8 @@ class FloodIT {
     long product = TestStack.testProductId();
     try (Connection db = TestStack.db()) {
       TestStack.insertProduct(db, product, "seckill-api flood test", 990, STOCK);
-      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
-          ApiConfig.RECONCILE_INTERVAL_MS, "500", ApiConfig.RECONCILE_MIN_AGE_MS, "0")))) {
+      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC.name(), "seckill.orders",
+          ApiConfig.RECONCILE_INTERVAL_MS.name(), "500", ApiConfig.RECONCILE_MIN_AGE_MS.name(), "0")))) {
         HttpResponse<String> open = TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + product + "/open");
         assertEquals(200, open.statusCode(), open.body());
         assertEquals(STOCK, JSON.readTree(open.body()).get("left").asInt());

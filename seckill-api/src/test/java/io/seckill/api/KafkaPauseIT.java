@@ -80,10 +80,10 @@ class KafkaPauseIT {
       TestStack.insertProduct(db, product, "seckill-api kafka pause test", 990, STOCK);
       // Delivery timeout 1 s, so that a 6-s pause makes sends expire with their records possibly
       // written; the reconciler settles admissions the API could not.
-      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
-          ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS, "1000", ApiConfig.KAFKA_MAX_BLOCK_MS, "1000",
-          ApiConfig.RECONCILE_INTERVAL_MS, "500", ApiConfig.RECONCILE_MIN_AGE_MS, "0",
-          ApiConfig.RECONCILE_STALE_MS, "5000")))) {
+      try (ApiServer server = ApiServer.start(TestStack.config(Map.of(ApiConfig.KAFKA_TOPIC.name(), "seckill.orders",
+          ApiConfig.KAFKA_DELIVERY_TIMEOUT_MS.name(), "1000", ApiConfig.KAFKA_MAX_BLOCK_MS.name(), "1000",
+          ApiConfig.RECONCILE_INTERVAL_MS.name(), "500", ApiConfig.RECONCILE_MIN_AGE_MS.name(), "0",
+          ApiConfig.RECONCILE_STALE_MS.name(), "5000")))) {
         HttpResponse<String> open = TestStack.adminPost(server.adminPort(), "/api/v1/admin/sales/" + product + "/open");
         assertEquals(200, open.statusCode(), open.body());
 

@@ -40,9 +40,9 @@ class PaymentFlowIT {
     long product = TestStack.testProductId();
     long buyer = 7_100_001;
     List<String> orderIds = new ArrayList<>();
-    Map<String, String> settings = Map.of(ApiConfig.KAFKA_TOPIC, "seckill.orders",
-        ApiConfig.RECONCILE_INTERVAL_MS, "300", ApiConfig.RECONCILE_MIN_AGE_MS, "0",
-        ApiConfig.PAYMENT_SIM_DELAY_MS, "50");
+    Map<String, String> settings = Map.of(ApiConfig.KAFKA_TOPIC.name(), "seckill.orders",
+        ApiConfig.RECONCILE_INTERVAL_MS.name(), "300", ApiConfig.RECONCILE_MIN_AGE_MS.name(), "0",
+        ApiConfig.PAYMENT_SIM_DELAY_MS.name(), "50");
     try (Connection db = TestStack.db()) {
       exec(db, "INSERT INTO seckill_product.product (id, name, price_cents, initial_stock, available) "
           + "VALUES (?, 'seckill-api payment test', 1000, 2, 2)", product);

@@ -100,20 +100,20 @@ final class TestStack {
    */
   static ApiConfig config(Map<String, String> overrides) {
     Map<String, String> all = new HashMap<>();
-    all.put(ApiConfig.HTTP_PORT, "0");
-    all.put(ApiConfig.ADMIN_PORT, "0");
-    all.put(ApiConfig.TOKEN_SECRET_FILE, SECRETS.buyerTokenSecret().toString());
-    all.put(ApiConfig.ORDER_SIGNING_KEYS_FILE, SECRETS.orderSigningKeys().toString());
-    all.put(ApiConfig.ADMIN_TOKEN_FILE, SECRETS.adminToken().toString());
-    all.put(ApiConfig.PAYMENT_SECRET_FILE, SECRETS.paymentProviderSecret().toString());
+    all.put(ApiConfig.HTTP_PORT.name(), "0");
+    all.put(ApiConfig.ADMIN_PORT.name(), "0");
+    all.put(ApiConfig.TOKEN_SECRET_FILE.name(), SECRETS.buyerTokenSecret().toString());
+    all.put(ApiConfig.ORDER_SIGNING_KEYS_FILE.name(), SECRETS.orderSigningKeys().toString());
+    all.put(ApiConfig.ADMIN_TOKEN_FILE.name(), SECRETS.adminToken().toString());
+    all.put(ApiConfig.PAYMENT_SECRET_FILE.name(), SECRETS.paymentProviderSecret().toString());
     // The stack's API serves the saga branch and runs the expirer; a test instance does neither.
-    all.put(ApiConfig.GRPC_PORT, "0");
-    all.put(ApiConfig.CLIENT_RATE, "0");
-    all.put(ApiConfig.KAFKA_TOPIC, TEST_TOPIC);
-    all.put(ApiConfig.RECONCILE_INTERVAL_MS, "0");
-    all.put(ApiConfig.COUPON_SOURCE, "fixed");
-    all.put(ApiConfig.RATE_LIMIT, "1000");
-    all.put(ApiConfig.HTTP_WORKER_THREADS, "128");
+    all.put(ApiConfig.GRPC_PORT.name(), "0");
+    all.put(ApiConfig.CLIENT_RATE.name(), "0");
+    all.put(ApiConfig.KAFKA_TOPIC.name(), TEST_TOPIC);
+    all.put(ApiConfig.RECONCILE_INTERVAL_MS.name(), "0");
+    all.put(ApiConfig.COUPON_SOURCE.name(), "fixed");
+    all.put(ApiConfig.RATE_LIMIT.name(), "1000");
+    all.put(ApiConfig.HTTP_WORKER_THREADS.name(), "128");
     all.putAll(overrides);
     return ApiConfig.load().with(all);
   }

@@ -176,7 +176,7 @@ class TrustBoundaryIT {
 
   @Test
   void aSlowBodyGets408AndDoesNotStallTheServer() throws Exception {
-    try (ApiServer s = ApiServer.start(TestStack.config(Map.of(ApiConfig.HTTP_BODY_TIMEOUT_MS, "1500")))) {
+    try (ApiServer s = ApiServer.start(TestStack.config(Map.of(ApiConfig.HTTP_BODY_TIMEOUT_MS.name(), "1500")))) {
       try (Socket slow = new Socket(TestStack.HOST, s.port())) {
         slow.setSoTimeout(10_000);
         OutputStream out = slow.getOutputStream();
@@ -197,7 +197,7 @@ class TrustBoundaryIT {
 
   @Test
   void perClientBucketAnswers429WithRetryAfter() throws Exception {
-    try (ApiServer s = ApiServer.start(TestStack.config(Map.of(ApiConfig.CLIENT_RATE, "1", ApiConfig.CLIENT_BURST, "2")))) {
+    try (ApiServer s = ApiServer.start(TestStack.config(Map.of(ApiConfig.CLIENT_RATE.name(), "1", ApiConfig.CLIENT_BURST.name(), "2")))) {
       int limited = 0;
       HttpResponse<String> last = null;
       for (int i = 0; i < 5; i++) {
@@ -215,8 +215,8 @@ class TrustBoundaryIT {
 
   @Test
   void pastTheInFlightBoundTheAnswerIs503() throws Exception {
-    try (ApiServer s = ApiServer.start(TestStack.config(Map.of(ApiConfig.HTTP_MAX_IN_FLIGHT, "1",
-        ApiConfig.HTTP_BODY_TIMEOUT_MS, "5000")))) {
+    try (ApiServer s = ApiServer.start(TestStack.config(Map.of(ApiConfig.HTTP_MAX_IN_FLIGHT.name(), "1",
+        ApiConfig.HTTP_BODY_TIMEOUT_MS.name(), "5000")))) {
       try (Socket slow = new Socket(TestStack.HOST, s.port())) {
         slow.getOutputStream().write(("POST /api/v1/seckill/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             + "Authorization: Bearer " + TestStack.token(4) + "\r\nContent-Length: 100\r\n\r\n{")

@@ -41,9 +41,9 @@ public final class ConsumerMain {
 
   /** As {@link #main}, with {@code checkpoint} told of every crash point of every transaction. */
   public static void run(Checkpoint checkpoint) {
-    io.seckill.consumer.ConsumerConfig config;
+    ConsumerSettings config;
     try {
-      config = io.seckill.consumer.ConsumerConfig.load().validate();
+      config = ConsumerSettings.load().validate();
     } catch (ConfigException e) {
       log.error("seckill-consumer not started: {}", e.getMessage());
       System.exit(2);
@@ -135,7 +135,7 @@ public final class ConsumerMain {
   }
 
   /** Wires a consumer from {@code config}; the caller runs {@code loop()} on a thread of its choice. */
-  public static Running start(io.seckill.consumer.ConsumerConfig config, Checkpoint checkpoint) throws IOException {
+  public static Running start(ConsumerSettings config, Checkpoint checkpoint) throws IOException {
     // First: without its keyring the consumer must not open a single connection.
     SignatureCheck signatures = SignatureCheck.fromConfig(config);
     Metrics metrics = new Metrics(config.latencyWindow());
@@ -192,7 +192,7 @@ public final class ConsumerMain {
     return b.build();
   }
 
-  static Properties consumerProps(io.seckill.consumer.ConsumerConfig config) {
+  static Properties consumerProps(ConsumerSettings config) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     // All consumer processes share one group: each partition, hence each order, has one owner.
@@ -218,7 +218,7 @@ public final class ConsumerMain {
     return p;
   }
 
-  static Properties producerProps(io.seckill.consumer.ConsumerConfig config) {
+  static Properties producerProps(ConsumerSettings config) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     // A dead letter counts as handled only once every in-sync replica has it: then the offset may pass.

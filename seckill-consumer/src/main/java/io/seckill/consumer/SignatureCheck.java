@@ -46,7 +46,7 @@ public final class SignatureCheck {
    * The check {@code config} asks for: the keyring of {@code order-signing.keys-file}, which must
    * be readable when {@code consumer.require-signature} is true. Anything else warns loudly, once.
    */
-  public static SignatureCheck fromConfig(ConsumerConfig config) {
+  public static SignatureCheck fromConfig(ConsumerSettings config) {
     boolean required = config.requireSignature();
     Path file = config.orderSigningKeysFile();
     String env = String.join(" / ", config.envNames("order-signing.keys-file"));

@@ -51,7 +51,7 @@ class ConsumerEndToEndIT {
     final Thread thread;
 
     InProcess(Map<String, String> settings, Checkpoint checkpoint) throws Exception {
-      running = ConsumerMain.start(io.seckill.consumer.ConsumerConfig.load().with(settings).validate(), checkpoint);
+      running = ConsumerMain.start(ConsumerSettings.load().with(settings).validate(), checkpoint);
       thread = new Thread(running.loop(), "consumer-under-test");
       thread.start();
     }
@@ -443,7 +443,7 @@ class ConsumerEndToEndIT {
   }
 
   private static String envName(String key) {
-    return io.seckill.consumer.ConsumerConfig.ENV_PREFIX + "_" + key.toUpperCase().replace('.', '_').replace('-', '_');
+    return ConsumerSettings.ENV_PREFIX + "_" + key.toUpperCase().replace('.', '_').replace('-', '_');
   }
 
   private static Process child(Map<String, String> env, String name, Class<?> main) throws Exception {

@@ -224,7 +224,7 @@ class OrderTraceTest {
   void withTracingOffNothingIsInjectedAndNothingRecorded() throws Exception {
     // The shipped settings (no environment): off, and off means the no-op, not an idle SDK.
     Tracing api = io.seckill.api.ApiConfig.of(shipped("seckill-api.properties"), Map.of()).tracing();
-    Tracing consumer = ConsumerConfig.of(shipped("consumer.properties"), Map.of()).tracing();
+    Tracing consumer = ConsumerSettings.of(shipped("consumer.properties"), Map.of()).tracing();
     for (Tracing t : List.of(api, consumer)) {
       assertFalse(t.enabled());
       assertTrue(t.openTelemetry() == io.opentelemetry.api.OpenTelemetry.noop(), "no SDK when off");
@@ -346,8 +346,8 @@ class OrderTraceTest {
     String name = part.substring(0, part.indexOf('-'));
     String service = "seckill." + name + "." + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Service";
     Properties p = new Properties();
-    p.setProperty(ServiceConfig.GRPC_MAX_INBOUND_BYTES, "65536");
-    p.setProperty(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS, "0");
+    p.setProperty(ServiceConfig.GRPC_MAX_INBOUND_BYTES.name(), "65536");
+    p.setProperty(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS.name(), "0");
     // Not directExecutor: handlers run on the server's own threads, never inside the caller's context.
     branchServers.add(BranchServer.start(InProcessServerBuilder.forName(target), ServiceConfig.of(p, "TEST", Map.of()),
         () -> { }, List.of(branchService(part, service)), tracing));

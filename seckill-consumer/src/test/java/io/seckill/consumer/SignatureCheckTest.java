@@ -157,24 +157,24 @@ class SignatureCheckTest {
   @Test
   void aMissingKeyringStopsTheStartNamingTheKeyAndTheFile(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("nope.keys");
-    ConsumerConfig config = ConsumerConfig.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", missing.toString()))
+    ConsumerSettings config = ConsumerSettings.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", missing.toString()))
         .validate();
     ConfigException e = assertThrows(ConfigException.class, () -> SignatureCheck.fromConfig(config));
     assertTrue(e.getMessage().contains("'order-signing.keys-file'"), e.getMessage());
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("consumer.require-signature"), e.getMessage());
 
-    ConsumerConfig lax = ConsumerConfig.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", missing.toString(),
+    ConsumerSettings lax = ConsumerSettings.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", missing.toString(),
         "SECKILL_CONSUMER_REQUIRE_SIGNATURE", "false")).validate();
     assertFalse(assertDoesNotThrow(() -> SignatureCheck.fromConfig(lax)).required());
 
     Path file = Files.writeString(dir.resolve("ring.keys"), KEYRING);
-    ConsumerConfig ok = ConsumerConfig.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", file.toString()))
+    ConsumerSettings ok = ConsumerSettings.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", file.toString()))
         .validate();
     assertTrue(SignatureCheck.fromConfig(ok).required());
 
     Path bad = Files.writeString(dir.resolve("bad.keys"), "k1 short\n");
-    ConsumerConfig broken = ConsumerConfig.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", bad.toString(),
+    ConsumerSettings broken = ConsumerSettings.of(shipped(), Map.of("SECKILL_ORDER_SIGNING_KEYS_FILE", bad.toString(),
         "SECKILL_CONSUMER_REQUIRE_SIGNATURE", "false")).validate();
     assertThrows(ConfigException.class, () -> SignatureCheck.fromConfig(broken), "a broken keyring is never ignored");
   }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seckill.auth.OrderSigning;
 import io.seckill.auth.StackSecrets;
 import io.seckill.dtm.client.DtmClient;
-import io.seckill.dtm.client.DtmClientConfig;
 import io.seckill.dtm.client.DtmTransaction;
+import io.seckill.runtime.settings.DtmSettings;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ final class StackFixture implements AutoCloseable {
   final String dlqTopic = "test.orders.dlq." + run;
   /** Ten ids of this run: 2,100,000 + a per-run block (a band other suites do not use). */
   final long idBase = 2_100_000L + ThreadLocalRandom.current().nextLong(0, 50_000) * 10;
-  final DtmClient dtm = DtmClient.connect(DtmClientConfig.fromEnv());
+  final DtmClient dtm = DtmClient.connect(DtmSettings.fromEnv());
   /** The stack's keyring (`./seckill up` writes it): the consumer under test checks with the same file. */
   final Path keyringFile = StackSecrets.fromEnv().orderSigningKeys().toAbsolutePath();
   final OrderSigning signing = OrderSigning.fromFile(keyringFile);
@@ -78,7 +78,7 @@ final class StackFixture implements AutoCloseable {
     Map<String, String> parts = new HashMap<>();
     parts.put("kafka", KAFKA);
     parts.put("mariadb", DB_HOST + ":" + DB_PORT);
-    parts.put("dtm", DtmClientConfig.fromEnv().grpcTarget());
+    parts.put("dtm", DtmSettings.fromEnv().grpcTarget());
     parts.put("order-rpc", "127.0.0.1:" + env("SECKILL_ORDER_GRPC_PORT", "9001"));
     parts.put("product-rpc", "127.0.0.1:" + env("SECKILL_PRODUCT_GRPC_PORT", "9002"));
     parts.put("coupon-rpc", "127.0.0.1:" + env("SECKILL_COUPON_GRPC_PORT", "9003"));

@@ -1,5 +1,7 @@
 package io.seckill.runtime;
 
+import io.seckill.runtime.settings.Setting;
+import io.seckill.runtime.settings.Settings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,13 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BarrierPurge implements AutoCloseable {
   /** Barrier rows older than this many hours are deleted. */
-  public static final String RETENTION_HOURS = "barrier.retention-hours";
+  public static final Setting<Integer> RETENTION_HOURS = Setting.integer("barrier.retention-hours", 1, 24 * 3650);
   /** Seconds between two purges; 0 turns the purge off. */
-  public static final String INTERVAL_SECONDS = "barrier.purge-interval-seconds";
+  public static final Setting<Duration> INTERVAL_SECONDS = Setting.seconds("barrier.purge-interval-seconds", 0, 7 * 24 * 3600);
   /** Rows deleted by one statement. */
-  public static final String BATCH = "barrier.purge-batch";
-  /** Pause between two batches. */
-  public static final String PAUSE_MS = "barrier.purge-pause-ms";
+  public static final Setting<Integer> BATCH = Setting.integer("barrier.purge-batch", 1, 100_000);
+  /** Pause between two batches, in ms. */
+  public static final Setting<Integer> PAUSE_MS = Setting.integer("barrier.purge-pause-ms", 0, 60_000);
 
   private static final Logger log = LoggerFactory.getLogger(BarrierPurge.class);
 
@@ -48,10 +50,9 @@ public final class BarrierPurge implements AutoCloseable {
   }
 
   /** The purge {@code config} asks for, not started; a missing or bad key throws ConfigException naming it. */
-  public static BarrierPurge fromConfig(ServiceConfig config, DataSource dataSource) {
-    return new BarrierPurge(dataSource, Duration.ofHours(config.integer(RETENTION_HOURS, 1, 24 * 3650)),
-        config.integer(BATCH, 1, 100_000), config.integer(PAUSE_MS, 0, 60_000),
-        Duration.ofSeconds(config.integer(INTERVAL_SECONDS, 0, 7 * 24 * 3600)));
+  public static BarrierPurge fromConfig(Settings config, DataSource dataSource) {
+    return new BarrierPurge(dataSource, Duration.ofHours(config.get(RETENTION_HOURS)), config.get(BATCH),
+        config.get(PAUSE_MS), config.get(INTERVAL_SECONDS));
   }
 
   /** Purges every interval on a daemon thread, the first time one interval from now; nothing when it is zero. */

@@ -54,8 +54,8 @@ public final class BranchServer {
    */
   public static ServerBuilder<?> tcpBuilder(ServiceConfig config) {
     return NettyServerBuilder.forAddress(new InetSocketAddress(
-            config.string(ServiceConfig.GRPC_HOST), config.integer(ServiceConfig.GRPC_PORT, 0, 65535)))
-        .executor(callExecutor(config.integer(ServiceConfig.GRPC_EXECUTOR_THREADS, 1, 500)));
+            config.get(ServiceConfig.GRPC_HOST), config.get(ServiceConfig.GRPC_PORT)))
+        .executor(callExecutor(config.get(ServiceConfig.GRPC_EXECUTOR_THREADS)));
   }
 
   /** {@code threads} daemon threads named {@code call-N}; a burst waits in the queue for one. */
@@ -87,7 +87,7 @@ public final class BranchServer {
       List<BindableService> services, Tracing tracing) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     DtmServerInterceptor dtm = new DtmServerInterceptor();
-    builder.maxInboundMessageSize(config.integer(ServiceConfig.GRPC_MAX_INBOUND_BYTES, 1024, 64 * 1024 * 1024));
+    builder.maxInboundMessageSize(config.get(ServiceConfig.GRPC_MAX_INBOUND_BYTES));
     for (BindableService service : services) {
       // The last interceptor runs first: the span sees the call as it arrived.
       builder.addService(tracing.enabled()
@@ -102,7 +102,7 @@ public final class BranchServer {
       health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    Duration grace = Duration.ofSeconds(config.integer(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS, 0, 600));
+    Duration grace = config.get(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS);
     return new BranchServer(server, health, grace, resources, tracing);
   }
 

@@ -30,12 +30,12 @@ public final class Database implements AutoCloseable {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName(poolName);
     hc.setJdbcUrl(jdbcUrl(config));
-    hc.setUsername(config.string(ServiceConfig.DB_USER));
-    hc.setPassword(config.stringOrEmpty(ServiceConfig.DB_PASSWORD));
-    hc.setMaximumPoolSize(config.integer(ServiceConfig.DB_POOL_SIZE, 1, 500));
+    hc.setUsername(config.get(ServiceConfig.DB_USER));
+    hc.setPassword(config.get(ServiceConfig.DB_PASSWORD));
+    hc.setMaximumPoolSize(config.get(ServiceConfig.DB_POOL_SIZE));
     // Below DTM's 3 s branch deadline: a starved pool answers UNAVAILABLE in time for DTM to retry.
-    hc.setConnectionTimeout(config.integer(ServiceConfig.DB_CONNECTION_TIMEOUT_MS, 250, 600_000));
-    hc.setInitializationFailTimeout(config.integer(ServiceConfig.DB_STARTUP_WAIT_MS, 1, 600_000));
+    hc.setConnectionTimeout(config.get(ServiceConfig.DB_CONNECTION_TIMEOUT_MS));
+    hc.setInitializationFailTimeout(config.get(ServiceConfig.DB_STARTUP_WAIT_MS));
     // Every unit of work is a local transaction (the barrier and its business SQL), so connections
     // stay in manual-commit mode: switching autocommit off and on again around each transaction cost
     // two extra round trips per branch call (with useLocalSessionState the driver skips a no-op switch).
@@ -51,9 +51,9 @@ public final class Database implements AutoCloseable {
 
   /** The JDBC URL the {@code db.*} settings describe. */
   public static String jdbcUrl(ServiceConfig config) {
-    String params = config.stringOrEmpty(ServiceConfig.DB_PARAMS);
-    return "jdbc:mysql://" + config.string(ServiceConfig.DB_HOST) + ":"
-        + config.integer(ServiceConfig.DB_PORT, 1, 65535) + "/" + config.string(ServiceConfig.DB_NAME)
+    String params = config.get(ServiceConfig.DB_PARAMS);
+    return "jdbc:mysql://" + config.get(ServiceConfig.DB_HOST) + ":"
+        + config.get(ServiceConfig.DB_PORT) + "/" + config.get(ServiceConfig.DB_NAME)
         + (params.isEmpty() ? "" : "?" + params);
   }
 

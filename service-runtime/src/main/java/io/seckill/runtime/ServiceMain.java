@@ -44,10 +44,10 @@ public final class ServiceMain {
     Tracing tracing = Tracing.off();
     try {
       // Checked before anything opens: a bad tracing key stops the start like any other key.
-      Tracing.settings(config);
+      Tracing.settings(config.settings());
       database = Database.open(config, name, mappers.toArray(new Class<?>[0]));
-      purge = BarrierPurge.fromConfig(config, database.dataSource());
-      tracing = Tracing.fromConfig(config, name);
+      purge = BarrierPurge.fromConfig(config.settings(), database.dataSource());
+      tracing = Tracing.fromConfig(config.settings(), name);
       server = BranchServer.start(BranchServer.tcpBuilder(config), config, database,
           assembly.services(database, config), tracing);
       // Background work only once the service serves: a failed start leaves nothing running.
@@ -69,9 +69,9 @@ public final class ServiceMain {
       System.exit(1);
       return;
     }
-    log.info("{} serving on {}:{} (database {} on {}:{}, tracing {})", name, config.string(ServiceConfig.GRPC_HOST),
-        server.port(), config.string(ServiceConfig.DB_NAME), config.string(ServiceConfig.DB_HOST),
-        config.string(ServiceConfig.DB_PORT), tracing.enabled() ? "to " + config.string(Tracing.OTLP_ENDPOINT) : "off");
+    log.info("{} serving on {}:{} (database {} on {}:{}, tracing {})", name, config.get(ServiceConfig.GRPC_HOST),
+        server.port(), config.get(ServiceConfig.DB_NAME), config.get(ServiceConfig.DB_HOST),
+        config.get(ServiceConfig.DB_PORT), tracing.enabled() ? "to " + config.get(Tracing.OTLP_ENDPOINT).orElseThrow() : "off");
     try {
       server.runUntilShutdown();
     } catch (InterruptedException e) {

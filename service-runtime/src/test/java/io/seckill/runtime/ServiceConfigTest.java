@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.runtime.settings.Setting;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -35,9 +36,10 @@ class ServiceConfigTest {
   void serviceEnvBeatsSharedEnvBeatsFile() {
     ServiceConfig c = ServiceConfig.of(file(), "SECKILL_PRODUCT",
         Map.of("SECKILL_DB_PORT", "3307", "SECKILL_DB_USER", "shared", "SECKILL_PRODUCT_DB_USER", "own"));
-    assertEquals(3307, c.integer("db.port", 1, 65535));
-    assertEquals("own", c.string("db.user"));
-    assertEquals("seckill_product", c.string("db.name"));
+    assertEquals(3307, c.get(ServiceConfig.DB_PORT));
+    assertEquals("own", c.get(ServiceConfig.DB_USER));
+    assertEquals("seckill_product", c.get(ServiceConfig.DB_NAME));
+    assertEquals(Duration.ofSeconds(5), c.get(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS));
     assertEquals("jdbc:mysql://127.0.0.1:3307/seckill_product", Database.jdbcUrl(c.validate()));
     assertEquals(java.util.List.of("SECKILL_PRODUCT_GRPC_MAX_INBOUND_MESSAGE_BYTES", "SECKILL_GRPC_MAX_INBOUND_MESSAGE_BYTES"),
         c.envNames("grpc.max-inbound-message-bytes"));
@@ -65,21 +67,28 @@ class ServiceConfigTest {
   void withOverridesBeatTheEnvironment() {
     ServiceConfig c = ServiceConfig.of(file(), "SECKILL_PRODUCT", Map.of("SECKILL_PRODUCT_GRPC_PORT", "1234"))
         .with(Map.of("grpc.port", "0"));
-    assertEquals(0, c.integer("grpc.port", 0, 65535));
+    assertEquals(0, c.get(ServiceConfig.GRPC_PORT));
+  }
+
+  @Test
+  void everyRuntimeKeyHasItsRange() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.of(file(), "SECKILL_PRODUCT",
+        Map.of("SECKILL_DB_POOL_SIZE", "0", "SECKILL_PRODUCT_GRPC_EXECUTOR_THREADS", "501")).validate());
+    assertTrue(e.getMessage().startsWith("properties: "), e.getMessage());
+    assertTrue(e.getMessage().contains("bad setting 'db.pool-size' = '0': is outside 1..500"), e.getMessage());
+    assertTrue(e.getMessage().contains("bad setting 'grpc.executor-threads' = '501': is outside 1..500"), e.getMessage());
   }
 
   @Test
   void durationsAreIso8601WithinTheirRangeAndABadOneNamesItsKey() {
     Properties p = file();
     p.setProperty("x.wait", "PT15M");
-    Duration min = Duration.ofSeconds(1);
-    Duration max = Duration.ofDays(7);
-    assertEquals(Duration.ofMinutes(15), ServiceConfig.of(p, "SECKILL_X", Map.of()).duration("x.wait", min, max));
-    assertEquals(Duration.ofSeconds(20),
-        ServiceConfig.of(p, "SECKILL_X", Map.of("SECKILL_X_WAIT", "PT20S")).duration("x.wait", min, max));
+    Setting<Duration> wait = Setting.duration("x.wait", Duration.ofSeconds(1), Duration.ofDays(7));
+    assertEquals(Duration.ofMinutes(15), ServiceConfig.of(p, "SECKILL_X", Map.of()).get(wait));
+    assertEquals(Duration.ofSeconds(20), ServiceConfig.of(p, "SECKILL_X", Map.of("SECKILL_X_WAIT", "PT20S")).get(wait));
     for (String bad : new String[] {"15m", "PT0.5S", "P8D", "-PT1M", ""}) {
       ConfigException e = assertThrows(ConfigException.class,
-          () -> ServiceConfig.of(p, "SECKILL_X", Map.of("SECKILL_X_WAIT", bad)).duration("x.wait", min, max), bad);
+          () -> ServiceConfig.of(p, "SECKILL_X", Map.of("SECKILL_X_WAIT", bad)).get(wait), bad);
       assertTrue(e.getMessage().contains("'x.wait'") && e.getMessage().contains("SECKILL_X_WAIT"), e.getMessage());
     }
   }

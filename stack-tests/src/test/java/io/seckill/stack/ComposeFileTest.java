@@ -583,11 +583,11 @@ class ComposeFileTest {
 
   /**
    * The orders panel's "confirmed" line counts exactly the consumer's outcomes that end CONFIRMED
-   * (Outcome.Kind.confirmed()) and its "cancelled" line all the others, so no outcome goes missing.
+   * (TccOutcome.Kind.confirmed()) and its "cancelled" line all the others, so no outcome goes missing.
    */
   @Test
   void ordersPanelCountsEveryConsumerOutcomeOnce() throws IOException {
-    String outcome = Files.readString(root.resolve("seckill-consumer/src/main/java/io/seckill/consumer/Outcome.java"))
+    String outcome = Files.readString(root.resolve("dtm-grpc/src/main/java/io/seckill/dtm/tcc/TccOutcome.java"))
         .replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
     Matcher kinds = Pattern.compile("(?s)enum Kind\\s*\\{(.*?);").matcher(outcome);
     assertTrue(kinds.find(), "Outcome.Kind not found");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.dtm.client.DtmClient;
-import io.seckill.dtm.client.DtmClientConfig;
+import io.seckill.runtime.settings.DtmSettings;
 import io.seckill.dtm.client.TccBranch;
 import io.seckill.dtm.client.TransOptions;
 import io.seckill.proto.product.StockRequest;
@@ -75,7 +75,7 @@ class VerifierDatabaseIT {
     Config c = new Config();
     c.useSingleServer().setAddress(config.redisAddress());
     redis = Redisson.create(c);
-    dtm = DtmClient.connect(DtmClientConfig.fromEnv());
+    dtm = DtmClient.connect(DtmSettings.fromEnv());
   }
 
   @AfterAll

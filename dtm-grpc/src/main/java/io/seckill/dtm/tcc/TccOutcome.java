@@ -17,6 +17,11 @@ public sealed interface TccOutcome {
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    /** True for the kinds that end committed. */
+    public boolean confirmed() {
+      return this == CONFIRMED || this == ALREADY_CONFIRMED;
+    }
   }
 
   /** This outcome's kind. */

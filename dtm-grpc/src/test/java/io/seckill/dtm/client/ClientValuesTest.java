@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seckill.dtm.BranchOp;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
-/** The caller-side value types: validation, wire forms, config loading, query parsing. */
+/** The caller-side value types: validation, wire forms, query parsing. */
 class ClientValuesTest {
 
   @Test
@@ -41,29 +41,19 @@ class ClientValuesTest {
   }
 
   @Test
-  void configNamesTheBadKeyAndEnvWins() {
-    Properties p = new Properties();
-    p.setProperty("dtm.grpc", "10.0.0.1:1");
-    assertEquals("10.0.0.2:2", DtmClientConfig.load(p, Map.of("SECKILL_DTM_GRPC", "10.0.0.2:2")).grpcTarget());
-    assertEquals("10.0.0.1:1", DtmClientConfig.load(p, Map.of()).grpcTarget());
+  void theConfigIsACheckedValueThatNamesTheBadKey() {
+    DtmClientConfig c = new DtmClientConfig("10.0.0.1:1", URI.create("http://10.0.0.1:2"), Duration.ofSeconds(5));
+    assertEquals("10.0.0.1:1", c.grpcTarget());
+    assertEquals("http://10.0.0.1:2", c.httpBase().toString());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DtmClientConfig.load(new Properties(), Map.of("SECKILL_DTM_CALL_TIMEOUT_MS", "soon")));
-    assertTrue(e.getMessage().contains("dtm.call-timeout-ms"));
+        () -> new DtmClientConfig("no-port", URI.create("http://x:1"), Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("dtm.grpc"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> DtmClientConfig.load(new Properties(), Map.of("SECKILL_DTM_HTTP", "ftp://x")));
-    assertTrue(e.getMessage().contains("dtm.http"));
-  }
-
-  @Test
-  void theLaunchersPortsAloneMoveDtm() {
-    DtmClientConfig c = DtmClientConfig.load(new Properties(),
-        Map.of("SECKILL_DTM_GRPC_PORT", "46790", "SECKILL_DTM_HTTP_PORT", "46789"));
-    assertEquals("127.0.0.1:46790", c.grpcTarget());
-    assertEquals("http://127.0.0.1:46789", c.httpBase().toString());
-    assertEquals("dtm:1", DtmClientConfig.load(new Properties(),
-        Map.of("SECKILL_DTM_GRPC_PORT", "46790", "SECKILL_DTM_GRPC", "dtm:1")).grpcTarget(), "an explicit address wins");
-    assertThrows(IllegalArgumentException.class,
-        () -> DtmClientConfig.load(new Properties(), Map.of("SECKILL_DTM_GRPC_PORT", "x1")));
+        () -> new DtmClientConfig("x:1", URI.create("ftp://x"), Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("dtm.http"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new DtmClientConfig("x:1", URI.create("http://x:1"), Duration.ZERO));
+    assertTrue(e.getMessage().contains("dtm.call-timeout-ms"), e.getMessage());
   }
 
   @Test

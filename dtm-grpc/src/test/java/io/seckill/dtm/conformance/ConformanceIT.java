@@ -68,7 +68,7 @@ class ConformanceIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    DtmClientConfig config = DtmClientConfig.fromEnv();
+    DtmClientConfig config = TestStack.dtm();
     TestStack.requireUp(config);
     db = TestStack.dataSource();
     dtm = DtmClient.connect(config);

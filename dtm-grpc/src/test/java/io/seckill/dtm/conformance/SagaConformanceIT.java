@@ -45,7 +45,7 @@ class SagaConformanceIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    DtmClientConfig config = DtmClientConfig.fromEnv();
+    DtmClientConfig config = TestStack.dtm();
     TestStack.requireUp(config);
     db = TestStack.dataSource();
     dtm = DtmClient.connect(config);

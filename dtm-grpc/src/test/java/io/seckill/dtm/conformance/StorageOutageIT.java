@@ -44,7 +44,7 @@ class StorageOutageIT {
 
   @BeforeAll
   static void startSecondDtm() throws Exception {
-    DtmClientConfig stack = DtmClientConfig.fromEnv();
+    DtmClientConfig stack = TestStack.dtm();
     TestStack.requireUp(stack);
     Path bin = Path.of(TestStack.env("SECKILL_TOOLS_DIR", System.getProperty("user.home") + "/.cache/seckill/tools"), "dtm");
     assertTrue(Files.isExecutable(bin), "no DTM binary at " + bin + " (./seckill up installs it)");

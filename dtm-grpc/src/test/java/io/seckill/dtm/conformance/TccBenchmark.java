@@ -45,7 +45,7 @@ public final class TccBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    DtmClientConfig config = DtmClientConfig.fromEnv();
+    DtmClientConfig config = TestStack.dtm();
     String run = Long.toString(System.currentTimeMillis(), 36);
     try (HikariDataSource db = TestStack.dataSource(); DtmClient dtm = DtmClient.connect(config)) {
       List<TestBranchServer> servers = new ArrayList<>();

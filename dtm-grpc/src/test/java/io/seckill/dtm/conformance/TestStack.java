@@ -17,16 +17,28 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /** The real local stack (./seckill up): MariaDB and DTM, endpoints from env with the launcher's defaults. */
 final class TestStack {
   static final String SCHEMA = "seckill_dtmtest";
+  static final String LOCAL = "127.0.0.1";
   static final String DB_HOST = env("SECKILL_DB_HOST", "127.0.0.1");
   static final int DB_PORT = Integer.parseInt(env("SECKILL_DB_PORT", "3306"));
   static final String DB_USER = env("SECKILL_DB_USER", "seckill");
   static final String DB_PASSWORD = env("SECKILL_DB_PASSWORD", "seckill");
 
   private TestStack() {
+  }
+
+  /**
+   * The stack's DTM: SECKILL_DTM_GRPC / SECKILL_DTM_HTTP when given, else the launcher's ports on this
+   * host (36790 and 36789 unless moved), each call bounded by 10 s.
+   */
+  static DtmClientConfig dtm() {
+    return new DtmClientConfig(env("SECKILL_DTM_GRPC", LOCAL + ":" + env("SECKILL_DTM_GRPC_PORT", "36790")),
+        URI.create(env("SECKILL_DTM_HTTP", "http://" + LOCAL + ":" + env("SECKILL_DTM_HTTP_PORT", "36789"))),
+        Duration.ofMillis(Long.parseLong(env("SECKILL_DTM_CALL_TIMEOUT_MS", "10000"))));
   }
 
   static String env(String key, String dflt) {

@@ -224,7 +224,7 @@ public final class BenchMain implements Callable<Integer> {
       }
     }
     DtmCeiling.Result c;
-    try (DtmCeiling dc = new DtmCeiling(io.seckill.dtm.client.DtmClientConfig.fromEnv())) {
+    try (DtmCeiling dc = new DtmCeiling(Endpoints.dtm(System.getenv()))) {
       c = o.quick()
           ? dc.measureCeiling(store, scenario, CEILING_LEVELS, 2, 2, o.runs(), 5, out)
           : dc.measureCeiling(store, scenario, CEILING_LEVELS, 5, 5, o.runs(), 60, out);

@@ -20,11 +20,12 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.seckill.runtime.ConfigException;
-import io.seckill.runtime.ServiceConfig;
+import io.seckill.runtime.settings.Setting;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,9 +42,11 @@ import java.util.Optional;
  */
 public final class Tracing implements AutoCloseable {
   /** OTLP/HTTP traces URL, e.g. {@code http://127.0.0.1:4318/v1/traces}; empty turns tracing off. */
-  public static final String OTLP_ENDPOINT = "tracing.otlp-endpoint";
+  public static final Setting<Optional<URI>> OTLP_ENDPOINT = Setting.of("tracing.otlp-endpoint", true, Tracing::endpoint);
   /** Share of new traces (admissions) recorded, 0..1; a part with a parent follows its decision. */
-  public static final String SAMPLE_RATIO = "tracing.sample-ratio";
+  public static final Setting<Double> SAMPLE_RATIO = Setting.decimal("tracing.sample-ratio", 0.0, 1.0);
+  /** The two keys, for a part's validate(). */
+  public static final List<Setting<?>> KEYS = List.of(OTLP_ENDPOINT, SAMPLE_RATIO);
   /** The W3C header names; lower-case, as gRPC metadata and DTM's branch headers need them. */
   public static final String TRACEPARENT = "traceparent";
   public static final String TRACESTATE = "tracestate";
@@ -91,22 +94,24 @@ public final class Tracing implements AutoCloseable {
    * naming it. Both must be present (the shipped properties files set them), so a typo in a key
    * name cannot silently leave tracing off.
    */
-  public static Settings settings(ServiceConfig config) {
-    String raw = config.stringOrEmpty(OTLP_ENDPOINT);
-    double ratio = config.decimal(SAMPLE_RATIO, 0.0, 1.0);
+  public static Settings settings(io.seckill.runtime.settings.Settings config) {
+    return new Settings(config.get(OTLP_ENDPOINT), config.get(SAMPLE_RATIO));
+  }
+
+  private static Optional<URI> endpoint(String raw) {
     if (raw.isEmpty()) {
-      return new Settings(Optional.empty(), ratio);
+      return Optional.empty();
     }
     URI uri;
     try {
       uri = new URI(raw);
     } catch (URISyntaxException e) {
-      throw config.invalid(OTLP_ENDPOINT, raw, "is not a URL (" + e.getReason() + ")");
+      throw new IllegalArgumentException("is not a URL (" + e.getReason() + ")");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme();
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
         || uri.getQuery() != null || uri.getFragment() != null) {
-      throw config.invalid(OTLP_ENDPOINT, raw,
+      throw new IllegalArgumentException(
           "must be an http(s) URL of an OTLP/HTTP receiver such as http://127.0.0.1:4318/v1/traces (or empty: off)");
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
@@ -114,7 +119,7 @@ public final class Tracing implements AutoCloseable {
       // The receiver's base address given: its traces path is the standard one.
       uri = uri.resolve("/v1/traces");
     }
-    return new Settings(Optional.of(uri), ratio);
+    return Optional.of(uri);
   }
 
   /**
@@ -122,7 +127,7 @@ public final class Tracing implements AutoCloseable {
    * every span): {@link #off()} without an endpoint, else an SDK exporting to it. Throws
    * {@link ConfigException} naming a missing or malformed key.
    */
-  public static Tracing fromConfig(ServiceConfig config, String serviceName) {
+  public static Tracing fromConfig(io.seckill.runtime.settings.Settings config, String serviceName) {
     Settings s = settings(config);
     if (!s.enabled()) {
       return OFF;

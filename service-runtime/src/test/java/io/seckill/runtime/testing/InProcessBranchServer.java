@@ -32,10 +32,10 @@ public final class InProcessBranchServer implements AutoCloseable {
   /** The settings an in-process server needs (no database is opened). */
   public static ServiceConfig config() {
     Properties p = new Properties();
-    p.setProperty(ServiceConfig.GRPC_HOST, "127.0.0.1");
-    p.setProperty(ServiceConfig.GRPC_PORT, "0");
-    p.setProperty(ServiceConfig.GRPC_MAX_INBOUND_BYTES, "65536");
-    p.setProperty(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS, "1");
+    p.setProperty(ServiceConfig.GRPC_HOST.name(), "127.0.0.1");
+    p.setProperty(ServiceConfig.GRPC_PORT.name(), "0");
+    p.setProperty(ServiceConfig.GRPC_MAX_INBOUND_BYTES.name(), "65536");
+    p.setProperty(ServiceConfig.GRPC_SHUTDOWN_GRACE_SECONDS.name(), "1");
     return ServiceConfig.of(p, "TEST", Map.of());
   }
 

@@ -34,8 +34,8 @@ public final class TestDatabase implements AutoCloseable {
    */
   public static TestDatabase open(String name, String envPrefix, Class<?>... mappers) {
     ServiceConfig config = ServiceConfig.load(name + ".properties", envPrefix)
-        .with(Map.of(ServiceConfig.DB_USER, ownerEnv("SECKILL_DB_USER"),
-            ServiceConfig.DB_PASSWORD, ownerEnv("SECKILL_DB_PASSWORD")))
+        .with(Map.of(ServiceConfig.DB_USER.name(), ownerEnv("SECKILL_DB_USER"),
+            ServiceConfig.DB_PASSWORD.name(), ownerEnv("SECKILL_DB_PASSWORD")))
         .validate();
     return new TestDatabase(Database.open(config, name + "-test", mappers), config);
   }

@@ -31,7 +31,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.seckill.dtm.RawBytes;
 import io.seckill.runtime.ConfigException;
-import io.seckill.runtime.ServiceConfig;
+import io.seckill.runtime.settings.Settings;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +43,15 @@ import org.junit.jupiter.api.Test;
 /** The two settings, and what the interceptors do with calls that belong to no trace. */
 class TracingTest {
 
-  private static ServiceConfig config(String endpoint, String ratio, Map<String, String> env) {
+  private static Settings config(String endpoint, String ratio, Map<String, String> env) {
     Properties p = new Properties();
     if (endpoint != null) {
-      p.setProperty(Tracing.OTLP_ENDPOINT, endpoint);
+      p.setProperty(Tracing.OTLP_ENDPOINT.name(), endpoint);
     }
     if (ratio != null) {
-      p.setProperty(Tracing.SAMPLE_RATIO, ratio);
+      p.setProperty(Tracing.SAMPLE_RATIO.name(), ratio);
     }
-    return ServiceConfig.of(p, "SECKILL_PRODUCT", env);
+    return Settings.of(p, "SECKILL_PRODUCT", env);
   }
 
   @Test
