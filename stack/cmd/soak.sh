@@ -234,7 +234,11 @@ cmd_soak() {
   wait "$sampler" 2> /dev/null || true
   say "soak: figures over $((SECONDS - began)) s (growth is last vs the middle sample)"
   soak_report "$file" "$count" || { warn "soak: something grew past its bound or did not recover (see above)"; rc=1; }
-  verifier_java verify --products "${first}-${last}" || rc=1
+  # A soak leaves hundreds of thousands of orders on its products and as many transactions in DTM,
+  # whose listing by status slows down with its key count: verify gets the heap and the DTM timeout
+  # for that (either can still be set from outside).
+  SECKILL_VERIFY_JAVA_OPTS=${SECKILL_VERIFY_JAVA_OPTS:--Xmx1g} VERIFY_DTM_TIMEOUT_MS=${VERIFY_DTM_TIMEOUT_MS:-60000} \
+    verifier_java verify --products "${first}-${last}" || rc=1
   say "soak finished (exit ${rc}); samples: ${file}, report: ${file%.tsv}.html"
   return "$rc"
 }

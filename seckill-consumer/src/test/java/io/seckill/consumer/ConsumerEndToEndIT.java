@@ -1,12 +1,12 @@
 package io.seckill.consumer;
 
-import io.seckill.dtm.tcc.TccOutcome;
-import io.seckill.dtm.tcc.Checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.auth.OrderSigning;
+import io.seckill.dtm.tcc.Checkpoint;
+import io.seckill.dtm.tcc.TccOutcome;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;

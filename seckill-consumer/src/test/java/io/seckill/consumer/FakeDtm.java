@@ -1,10 +1,10 @@
 package io.seckill.consumer;
 
 import io.seckill.dtm.client.GlobalStatus;
-import io.seckill.dtm.tcc.TccFailure;
-import io.seckill.dtm.tcc.GlobalState;
-import io.seckill.dtm.tcc.Dtm;
 import io.seckill.dtm.tcc.Branch;
+import io.seckill.dtm.tcc.Dtm;
+import io.seckill.dtm.tcc.GlobalState;
+import io.seckill.dtm.tcc.TccFailure;
 import io.seckill.proto.OrderMessage;
 import java.util.ArrayList;
 import java.util.Collections;

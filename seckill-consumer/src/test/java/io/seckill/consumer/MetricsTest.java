@@ -1,9 +1,9 @@
 package io.seckill.consumer;
 
-import io.seckill.dtm.tcc.TccOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.dtm.tcc.TccOutcome;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {

@@ -1,14 +1,14 @@
 package io.seckill.consumer;
 
-import io.seckill.dtm.tcc.TccOutcome;
-import io.seckill.dtm.tcc.Retries;
-import io.seckill.dtm.tcc.Backoff;
-import io.seckill.dtm.tcc.TccFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seckill.auth.OrderSigning;
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.TccFailure;
+import io.seckill.dtm.tcc.TccOutcome;
 import io.seckill.proto.OrderMessage;
 import io.seckill.proto.codec.OrderCodec;
 import java.nio.charset.StandardCharsets;

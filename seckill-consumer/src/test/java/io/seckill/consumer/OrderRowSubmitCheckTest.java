@@ -1,11 +1,11 @@
 package io.seckill.consumer;
 
-import io.seckill.dtm.tcc.TccFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.dtm.tcc.TccFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

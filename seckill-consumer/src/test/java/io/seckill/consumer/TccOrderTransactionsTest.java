@@ -1,20 +1,20 @@
 package io.seckill.consumer;
 
-import io.seckill.dtm.client.GlobalStatus;
-import io.seckill.dtm.tcc.TccOutcome;
-import io.seckill.dtm.tcc.Retries;
-import io.seckill.dtm.tcc.Backoff;
-import io.seckill.dtm.tcc.TccFailure;
-import io.seckill.dtm.tcc.TccRunner;
-import io.seckill.dtm.tcc.Checkpoint;
-import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seckill.dtm.client.GlobalStatus;
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.Checkpoint;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.TccFailure;
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.TccRunner;
 import io.seckill.proto.OrderMessage;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;

@@ -1,11 +1,5 @@
 package io.seckill.consumer;
 
-import io.seckill.dtm.tcc.GrpcDtm;
-import io.seckill.dtm.tcc.TccRunner;
-import io.seckill.dtm.tcc.TccOutcome;
-import io.seckill.dtm.tcc.Retries;
-import io.seckill.dtm.tcc.Backoff;
-import io.seckill.dtm.tcc.Checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -55,6 +49,12 @@ import io.seckill.dtm.client.TransOptions;
 import io.seckill.dtm.proto.DtmBranchRequest;
 import io.seckill.dtm.proto.DtmGrpc;
 import io.seckill.dtm.proto.DtmRequest;
+import io.seckill.dtm.tcc.Backoff;
+import io.seckill.dtm.tcc.Checkpoint;
+import io.seckill.dtm.tcc.GrpcDtm;
+import io.seckill.dtm.tcc.Retries;
+import io.seckill.dtm.tcc.TccOutcome;
+import io.seckill.dtm.tcc.TccRunner;
 import io.seckill.proto.OrderMessage;
 import io.seckill.proto.codec.OrderCodec;
 import io.seckill.proto.product.StockRequest;
